@@ -1,0 +1,169 @@
+"""Loading the demo university. Idempotent: organisations and members are keyed by code and number."""
+
+import random
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..crypto import digest, encrypt
+from ..models import Branch, Category, Committee, Member, Role, RoleAssignment, SecondaryOrganization, User
+from . import data
+
+
+def load_organizations() -> dict[str, SecondaryOrganization]:
+    committee, _ = Committee.objects.update_or_create(
+        code=data.COMMITTEE[0], defaults={"name": data.COMMITTEE[1]}
+    )
+    result = {}
+    rows = [(*row, True) for row in data.SECONDARY_ORGANIZATIONS] + [(*data.RETIRED_ORGANIZATION, False)]
+    for ordering, (code, name, short_name, branches, active) in enumerate(rows, start=1):
+        secondary, _ = SecondaryOrganization.objects.update_or_create(
+            code=code,
+            defaults={
+                "committee": committee,
+                "name": name,
+                "short_name": short_name,
+                "ordering": ordering * 10,
+                "is_active": active,
+                "retired_on": None if active else date(2023, 7, 1),
+            },
+        )
+        for b_index, branch_name in enumerate(branches, start=1):
+            Branch.objects.update_or_create(
+                code=f"{code}-{b_index:02d}",
+                defaults={
+                    "secondary": secondary,
+                    "name": f"{short_name}{branch_name}",
+                    "ordering": b_index * 10,
+                    "is_active": active,
+                },
+            )
+        result[code] = secondary
+    return result
+
+
+def _branches_by_org() -> dict[int, list[Branch]]:
+    result: dict[int, list[Branch]] = {}
+    for branch in Branch.objects.filter(is_active=True).order_by("code"):
+        result.setdefault(branch.secondary_id, []).append(branch)
+    return result
+
+
+def _pick_branch(rng, branches: list[Branch], category: str) -> Branch:
+    teacher_like = category not in data.STUDENT_LIKE
+    preferred = [
+        b
+        for b in branches
+        if ("教工" in b.name or "退休" in b.name or "离休" in b.name or "机关" in b.secondary.name)
+        == teacher_like
+    ]
+    return rng.choice(preferred or branches)
+
+
+def load_members(*, count_per_org: int = 40, today: date | None = None) -> int:
+    """A few hundred members of every category; returns how many were created this time."""
+    today = today or timezone.localdate()
+    rng = random.Random(2025)
+    branches = _branches_by_org()
+    existing = set(Member.objects.values_list("number", flat=True))
+    to_create = []
+    orgs = SecondaryOrganization.objects.filter(is_active=True).order_by("code")
+    for org_index, secondary in enumerate(orgs, start=1):
+        org_branches = branches[secondary.pk]
+        for i in range(1, count_per_org + 1):
+            category = Category.RETIREE if secondary.code == "S07" else None
+            if secondary.code == "S06" and category is None:
+                category = rng.choice([Category.TEACHER, Category.OTHER_STAFF, Category.NEW_TEACHER])
+            fields = data.member_fields(rng, index=i, today=today, category=category)
+            prefix = fields.pop("number_prefix")
+            number = f"{prefix}{org_index:02d}{i + 100:05d}"
+            # Half the new teachers and upgrade students still have their formal relation elsewhere (Art. 1).
+            elsewhere = (
+                fields["category"] in {Category.NEW_TEACHER, Category.UPGRADE_STUDENT} and rng.random() < 0.5
+            )
+            branch = None if elsewhere else _pick_branch(rng, org_branches, fields["category"])
+            origin = rng.choice(data.ORIGIN_ORGANIZATIONS)
+            # Every random draw happens before this check, so a rerun walks the same sequence.
+            if number in existing:
+                continue
+            member = Member(
+                secondary=secondary,
+                branch=branch,
+                number=number,
+                origin_organization=origin if elsewhere else "",
+                **fields,
+            )
+            member.id_number_digest = digest(member.id_number) if member.id_number else None
+            to_create.append(member)
+    Member.objects.bulk_create(to_create, batch_size=500)
+    return len(to_create)
+
+
+def load_accounts(orgs: dict[str, SecondaryOrganization]) -> None:
+    today = timezone.localdate()
+    for username, (full_name, number, role, org_code, branch_index) in data.ACCOUNTS.items():
+        user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+        user.full_name = full_name
+        user.email = f"{username}@demo.flowparty.local"
+        user.is_staff = role == Role.ORG_DEPARTMENT
+        if created or not user.has_usable_password():
+            user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        if role == Role.ORG_DEPARTMENT:
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+        if number:
+            secondary = orgs[org_code]
+            branch = list(secondary.branches.order_by("code"))[branch_index]
+            defaults = {
+                "secondary": secondary,
+                "branch": branch,
+                "name": full_name,
+                "gender": "female",
+                "category": Category.TEACHER,
+                "phone": "138" + number[-8:].replace("T", "0").rjust(8, "0"),
+                "email": user.email,
+                "joined_on": date(2008, 6, 1),
+                "user": user,
+            }
+            if username == "member_a":
+                defaults["mobility_reason"] = "degree_study"
+            Member.objects.update_or_create(number=number, defaults=defaults)
+            if role == Role.SECONDARY_SECRETARY:
+                RoleAssignment.objects.get_or_create(user=user, role=role, secondary=secondary)
+            elif role == Role.BRANCH_SECRETARY:
+                RoleAssignment.objects.get_or_create(user=user, role=role, branch=branch)
+    del today
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    orgs = load_organizations()
+    created = load_members()
+    load_accounts(orgs)
+    return {"organizations": len(orgs), "members_created": created, "members": Member.objects.count()}
+
+
+def bulk_members(n: int, *, batch_size: int = 5000) -> int:
+    """N synthetic members for benchmarks, spread over every active branch, by bulk inserts."""
+    rng = random.Random(n)
+    today = timezone.localdate()
+    branches = list(Branch.objects.filter(is_active=True).select_related("secondary"))
+    start = Member.objects.filter(number__startswith="B").count()
+    # Encrypting is the slow part of a member row; a bulk member gets at most a cheap fixed ciphertext.
+    sample_cipher = encrypt("110101199003077777")
+    created = 0
+    for offset in range(start, start + n, batch_size):
+        batch = []
+        for i in range(offset, min(offset + batch_size, start + n)):
+            fields = data.member_fields(rng, index=i, today=today)
+            fields.pop("number_prefix")
+            fields.pop("id_number")
+            branch = branches[i % len(branches)]
+            batch.append(
+                Member(secondary_id=branch.secondary_id, branch_id=branch.pk, number=f"B{i:09d}", **fields)
+            )
+        Member.objects.bulk_create(batch, batch_size=batch_size, ignore_conflicts=True)
+        created += len(batch)
+    del sample_cipher
+    return created

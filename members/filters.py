@@ -1,0 +1,64 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .forms import bootstrapify
+from .models import Category, Member, MobilityReason, Standing
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, number or phone")}),
+    )
+    secondary = django_filters.ModelChoiceFilter(label=_("Secondary organisation"), queryset=None)
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    standing = django_filters.ChoiceFilter(label=_("Party standing"), choices=Standing.choices)
+    mobile = django_filters.BooleanFilter(
+        label=_("Mobile member"),
+        method="filter_mobile",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    mobility_reason = django_filters.ChoiceFilter(label=_("Mobility reason"), choices=MobilityReason.choices)
+    whereabouts_unknown = django_filters.BooleanFilter(
+        label=_("Whereabouts unknown"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    is_exempt = django_filters.BooleanFilter(
+        label=_("Exempt (Art. 6)"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "q",
+            "secondary",
+            "branch",
+            "category",
+            "standing",
+            "mobile",
+            "mobility_reason",
+            "whereabouts_unknown",
+            "is_exempt",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["secondary"].queryset = permissions.organizations_for(user)
+        self.filters["branch"].queryset = permissions.branches_for(user)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = bootstrapify(super().form, small=True)
+        return self._form
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_mobile(self, queryset, name, value):
+        return queryset.exclude(mobility_reason="") if value else queryset.filter(mobility_reason="")

@@ -1,0 +1,54 @@
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .permissions import is_org_department
+
+_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+
+class RequireTwoFactorMiddleware:
+    """Organisation-department staff see everyone's data: they must set up TOTP before using the app.
+
+    On only when FLOWPARTY_REQUIRE_2FA_FOR_ORG_DEPARTMENT is set (production); the embedded demo leaves it off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.FLOWPARTY_REQUIRE_2FA_FOR_ORG_DEPARTMENT
+            and request.user.is_authenticated
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+            and is_org_department(request.user)
+            and not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(
+                request,
+                _(
+                    "The organisation department must use two-factor authentication: "
+                    "set up an authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose another language with the switcher (the language cookie).
+
+    The browser's Accept-Language is ignored on purpose: the measures' wording is Chinese, and an English
+    browser on a shared office computer must not change what a secretary sees.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,209 @@
+"""Who may see and do what: the one place that answers it.
+
+`scope_for(user)` says which organisations a user sees; the `*_for(user)` functions return the querysets
+that every selector starts from; `can(user, action, obj)` answers whether a user may do an action to an
+object that they can already see. Views turn "not visible" into 404 and "visible, not allowed" into 403
+through `get_visible_or_404` and `require`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Branch, Member, Role, RoleAssignment, SecondaryOrganization
+
+
+@dataclass(frozen=True)
+class Scope:
+    all: bool = False
+    secondary_ids: frozenset[int] = field(default_factory=frozenset)  # as secondary-organisation secretary
+    branch_ids: frozenset[int] = field(default_factory=frozenset)  # as branch secretary
+    member_id: int | None = None  # the user's own member record
+
+    @property
+    def is_org_department(self) -> bool:
+        return self.all
+
+    @property
+    def is_secondary_secretary(self) -> bool:
+        return bool(self.secondary_ids)
+
+    @property
+    def is_branch_secretary(self) -> bool:
+        return bool(self.branch_ids)
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Holds a role over organisations (not only their own record)."""
+        return self.all or bool(self.secondary_ids) or bool(self.branch_ids)
+
+    @property
+    def has_any_role(self) -> bool:
+        return self.is_staff_role or self.is_member
+
+
+NO_SCOPE = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's roles, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_flowparty_scope", None)
+    if cached is not None:
+        return cached
+    is_all = bool(user.is_superuser)
+    secondary_ids, branch_ids = set(), set()
+    for role, secondary_id, branch_id in RoleAssignment.objects.filter(user=user).values_list(
+        "role", "secondary_id", "branch_id"
+    ):
+        if role == Role.ORG_DEPARTMENT:
+            is_all = True
+        elif role == Role.SECONDARY_SECRETARY:
+            secondary_ids.add(secondary_id)
+        elif role == Role.BRANCH_SECRETARY:
+            branch_ids.add(branch_id)
+    member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
+    scope = Scope(
+        all=is_all,
+        secondary_ids=frozenset(secondary_ids),
+        branch_ids=frozenset(branch_ids),
+        member_id=member_id,
+    )
+    user._flowparty_scope = scope
+    return scope
+
+
+def is_org_department(user) -> bool:
+    return scope_for(user).all
+
+
+# --- Querysets that every selector starts from ---------------------------------------------------------
+
+
+def organizations_for(user) -> QuerySet[SecondaryOrganization]:
+    """Secondary organisations the user may see: all, those they run, or those of the branches they run."""
+    scope = scope_for(user)
+    qs = SecondaryOrganization.objects.all()
+    if scope.all:
+        return qs
+    return qs.filter(Q(pk__in=scope.secondary_ids) | Q(branches__pk__in=scope.branch_ids)).distinct()
+
+
+def managed_organizations_for(user) -> QuerySet[SecondaryOrganization]:
+    """Secondary organisations whose records the user may change (add members, registrations...)."""
+    scope = scope_for(user)
+    qs = SecondaryOrganization.objects.all()
+    return qs if scope.all else qs.filter(pk__in=scope.secondary_ids)
+
+
+def branches_for(user) -> QuerySet[Branch]:
+    scope = scope_for(user)
+    qs = Branch.objects.select_related("secondary")
+    if scope.all:
+        return qs
+    return qs.filter(Q(secondary_id__in=scope.secondary_ids) | Q(pk__in=scope.branch_ids))
+
+
+def scope_q(
+    user, *, secondary: str = "secondary_id", branch: str | None = "branch_id", member: str | None = None
+) -> Q | None:
+    """A filter for any model scoped by secondary organisation, branch and member fields.
+
+    Returns None for "everything"; a Q that matches nothing when the user has no scope.
+    """
+    scope = scope_for(user)
+    if scope.all:
+        return None
+    q = Q(pk__in=[])
+    if scope.secondary_ids:
+        q |= Q(**{f"{secondary}__in": scope.secondary_ids})
+    if scope.branch_ids and branch:
+        q |= Q(**{f"{branch}__in": scope.branch_ids})
+    if scope.member_id is not None and member:
+        q |= Q(**{member: scope.member_id})
+    return q
+
+
+def filter_for(user, queryset: QuerySet, **fields) -> QuerySet:
+    q = scope_q(user, **fields)
+    return queryset if q is None else queryset.filter(q)
+
+
+def members_for(user) -> QuerySet[Member]:
+    """Members the user may see: everything in their organisations, their branch, or their own record."""
+    return filter_for(user, Member.objects.all(), member="pk")
+
+
+# --- Object-level rights -------------------------------------------------------------------------------
+
+
+def _in_secondary(scope: Scope, obj) -> bool:
+    return getattr(obj, "secondary_id", None) in scope.secondary_ids
+
+
+def _in_branch(scope: Scope, obj) -> bool:
+    return getattr(obj, "branch_id", None) in scope.branch_ids
+
+
+def _view_member(scope: Scope, member: Member) -> bool:
+    return (
+        scope.all or _in_secondary(scope, member) or _in_branch(scope, member) or member.pk == scope.member_id
+    )
+
+
+def _change_member(scope: Scope, member: Member) -> bool:
+    # Members are kept by their secondary organisation; branch secretaries and members only read.
+    return scope.all or _in_secondary(scope, member)
+
+
+def _add_member(scope: Scope, secondary: SecondaryOrganization | None) -> bool:
+    if secondary is None:
+        return scope.all or bool(scope.secondary_ids)
+    return scope.all or secondary.pk in scope.secondary_ids
+
+
+def _list_members(scope: Scope, obj=None) -> bool:
+    return scope.is_staff_role
+
+
+def _org_department_only(scope: Scope, obj=None) -> bool:
+    return scope.all
+
+
+RULES = {
+    "view_member": _view_member,
+    "change_member": _change_member,
+    "add_member": _add_member,
+    "list_members": _list_members,
+    "manage_organizations": _org_department_only,
+    "view_all": _org_department_only,
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"unknown action {action!r}") from None
+    return rule(scope_for(user), obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    """403 for a user who may see the object but not do this to it."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup) -> Model:
+    """Fetch from a queryset already scoped to the user: anything outside the scope is a 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None

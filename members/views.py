@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors, services
+from .forms import MemberForm
+from .services import MemberError
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request):
+    scope = permissions.scope_for(request.user)
+    context = {"scope": scope}
+    if scope.is_staff_role:
+        context["counts"] = selectors.member_counts(user=request.user)
+        context["organizations"] = selectors.organization_overview(user=request.user)
+    if scope.is_member:
+        context["own_member"] = selectors.member_get(user=request.user, pk=scope.member_id)
+    return render(request, "members/home.html", context)
+
+
+@login_required
+def member_list(request):
+    permissions.require(request.user, "list_members")
+    member_filter = selectors.member_list(user=request.user, params=request.GET)
+    page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": member_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": permissions.can(request.user, "add_member"),
+        },
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    permissions.require(request.user, "view_member", member)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "history": selectors.member_history(member=member)[:50],
+            "can_change": permissions.can(request.user, "change_member", member),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    permissions.require(request.user, "add_member")
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(actor=request.user, data=form.cleaned_data)
+        except MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Member %(name)s added.") % {"name": member.name})
+            return redirect(member)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    permissions.require(request.user, "change_member", member)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(member=member, actor=request.user, data=form.cleaned_data)
+        except MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+def organization_list(request):
+    permissions.require(request.user, "list_members")
+    organizations = selectors.organization_overview(user=request.user).prefetch_related("branches")
+    return render(request, "members/organization_list.html", {"organizations": organizations})
