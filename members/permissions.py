@@ -177,12 +177,46 @@ def _org_department_only(scope: Scope, obj=None) -> bool:
     return scope.all
 
 
+def _view_record(scope: Scope, obj) -> bool:
+    """A record kept about a member (registration, report): its organisation, branch, or the member."""
+    return (
+        scope.all
+        or _in_secondary(scope, obj)
+        or _in_branch(scope, obj)
+        or (scope.member_id is not None and getattr(obj, "member_id", None) == scope.member_id)
+    )
+
+
+def _change_record(scope: Scope, obj) -> bool:
+    # Registrations are kept by the owning secondary organisation (Art. 2); the department may act anywhere.
+    return scope.all or _in_secondary(scope, obj)
+
+
+def _add_record(scope: Scope, secondary=None) -> bool:
+    return _add_member(scope, secondary)
+
+
+def _report_as_member(scope: Scope, obj=None) -> bool:
+    """Annex 3: a member reports on their own record only."""
+    if scope.member_id is None:
+        return False
+    return obj is None or getattr(obj, "member_id", getattr(obj, "pk", None)) == scope.member_id
+
+
 RULES = {
     "view_member": _view_member,
     "change_member": _change_member,
     "add_member": _add_member,
     "list_members": _list_members,
     "manage_organizations": _org_department_only,
+    "view_registration": _view_record,
+    "change_registration": _change_record,
+    "add_registration": _add_record,
+    "list_registrations": _list_members,
+    "review_change_report": _change_record,
+    "report_as_member": _report_as_member,
+    "record_screening": _add_record,
+    "view_unknown_queue": _org_department_only,
     "view_all": _org_department_only,
 }
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, selectors, services
+from . import permissions, sections, selectors, services
 from .forms import MemberForm
 from .services import MemberError
 
@@ -21,6 +21,7 @@ def home(request):
         context["organizations"] = selectors.organization_overview(user=request.user)
     if scope.is_member:
         context["own_member"] = selectors.member_get(user=request.user, pk=scope.member_id)
+    context["sections"] = sections.render_home_sections(request)
     return render(request, "members/home.html", context)
 
 
@@ -54,6 +55,7 @@ def member_detail(request, pk):
             "member": member,
             "history": selectors.member_history(member=member)[:50],
             "can_change": permissions.can(request.user, "change_member", member),
+            "sections": sections.render_member_sections(request, member),
         },
     )
 

