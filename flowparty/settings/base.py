@@ -162,6 +162,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="flowparty <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the site is reached from outside: e-mails carry absolute links to it (no request to build them from).
+FLOWPARTY_SITE_URL = env("FLOWPARTY_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Personal data: ID-card numbers are encrypted with these Fernet keys (first one encrypts; all decrypt,
 # so keys can be rotated). Without a configured key, one is derived from SECRET_KEY (development only).
