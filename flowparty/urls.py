@@ -19,6 +19,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("notifications/", include("members.notification_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
