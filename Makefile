@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Then write flowparty/schedules.py into django-celery-beat's tables, so the admin shows the schedule at once.
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_beat_schedule
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo

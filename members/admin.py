@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch, Committee, Member, RoleAssignment, SecondaryOrganization, User
+from .models import Branch, Committee, Member, Notification, RoleAssignment, SecondaryOrganization, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -67,3 +67,25 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "secondary", "branch"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "secondary", "branch"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """For looking into "did they get told?": notices are written by the notification services only."""
+
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = [
+        "kind",
+        ("read_at", admin.EmptyFieldListFilter),
+        ("emailed_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["title", "recipient__username", "recipient__full_name", "dedupe_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -414,3 +416,64 @@ class RoleAssignment(models.Model):
             raise ValidationError({"secondary": _("Choose the secondary organisation this secretary runs.")})
         if self.role == Role.BRANCH_SECRETARY and (not self.branch_id or self.secondary_id):
             raise ValidationError({"branch": _("Choose the branch this secretary runs.")})
+
+
+class Notification(models.Model):
+    """One notice to one person: shown under the bell, and e-mailed once when they have an address.
+
+    Written only by `members.notifications.notify` / `notify_many`. A job that notifies about a subject at a
+    stage (a registration's 7-day reminder...) passes a `dedupe_key`; the unique constraint makes a second
+    run of the job a no-op for that person, whatever happened in between.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.SlugField(_("kind"), max_length=64, help_text=_("What happened, e.g. intake_due."))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True, help_text=_("Where the subject is shown."))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("subject type")
+    )
+    object_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        blank=True,
+        help_text=_("The same key is never notified to the same person twice."),
+    )
+    created_at = models.DateTimeField(_("notified at"), default=timezone.now, editable=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_unique_dedupe_key",
+            ),
+        ]
+        indexes = [
+            # The list page: one person's notices, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            # The bell's count runs on every page: only the unread rows are indexed.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sweep looks for what was not e-mailed yet.
+            models.Index(
+                fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent"
+            ),
+            models.Index(fields=["content_type", "object_id"], name="notification_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Branch, Member, Role, RoleAssignment, SecondaryOrganization
+from .models import Branch, Member, Notification, Role, RoleAssignment, SecondaryOrganization
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,14 @@ def filter_for(user, queryset: QuerySet, **fields) -> QuerySet:
 def members_for(user) -> QuerySet[Member]:
     """Members the user may see: everything in their organisations, their branch, or their own record."""
     return filter_for(user, Member.objects.all(), member="pk")
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """A person's own notifications, whatever their roles: the organisation department sees all members,
+    never someone else's inbox."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
 
 
 # --- Object-level rights -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 
 from . import permissions
 from .filters import MemberFilter
-from .models import Member, SecondaryOrganization
+from .models import Member, Notification, SecondaryOrganization
 
 
 def member_list(*, user, params) -> MemberFilter:
@@ -46,3 +46,20 @@ def member_counts(*, user) -> dict:
         unknown=Count("pk", filter=Q(whereabouts_unknown=True)),
         probationary=Count("pk", filter=Q(standing="probationary")),
     )
+
+
+def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    queryset = permissions.notifications_for(user)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def notification_get(*, user, pk) -> Notification:
+    """One of the user's own notifications, or 404 (someone else's is as absent as a missing one)."""
+    return permissions.get_visible_or_404(permissions.notifications_for(user), pk=pk)
+
+
+def unread_notification_count(*, user) -> int:
+    return permissions.notifications_for(user).filter(read_at__isnull=True).count()

@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import permissions, sections, selectors, services
+from . import notifications, permissions, sections, selectors, services
 from .forms import MemberForm
 from .services import MemberError
 
 PAGE_SIZE = 25
+NOTIFICATION_PAGE_SIZE = 20
 
 
 @login_required
@@ -98,3 +101,63 @@ def organization_list(request):
     permissions.require(request.user, "list_members")
     organizations = selectors.organization_overview(user=request.user).prefetch_related("branches")
     return render(request, "members/organization_list.html", {"organizations": organizations})
+
+
+# --- Notifications: everyone's own, whatever their roles. Mutations are POST only (a GET answers 405).
+
+
+def _safe_url(request, url: str | None) -> str | None:
+    """The URL if it stays on this site; links and `next` are ours, but a redirect is never open."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+@login_required
+def notification_list(request):
+    unread_only = request.GET.get("show") == "unread"
+    queryset = selectors.notification_list(user=request.user, unread_only=unread_only)
+    page = Paginator(queryset, NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/notification_list.html",
+        {"page": page, "query": query.urlencode(), "unread_only": unread_only},
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Clicking a notice: it is read now, and the reader goes to its subject."""
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    notifications.notification_mark_read(notification=notification, actor=request.user)
+    return redirect(_safe_url(request, notification.link) or "notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    notifications.notification_mark_read(notification=notification, actor=request.user)
+    return redirect(_safe_url(request, request.POST.get("next")) or "notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notification_mark_all_read(actor=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.", "%(count)d notifications marked as read.", count
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("There were no unread notifications."))
+    return redirect(_safe_url(request, request.POST.get("next")) or "notifications:list")

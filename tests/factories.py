@@ -9,6 +9,7 @@ from members.models import (
     Committee,
     Gender,
     Member,
+    Notification,
     Role,
     RoleAssignment,
     SecondaryOrganization,
@@ -74,3 +75,14 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.ORG_DEPARTMENT
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test_notice"
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+    body = "请及时处理。"
+    link = "/members/"

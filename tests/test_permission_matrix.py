@@ -103,6 +103,10 @@ MATRIX = {
     "registrations:me_arrival": (_r("registrations:me_arrival"), MEMBER_ONLY),
     "registrations:me_change": (_r("registrations:me_change"), MEMBER_ONLY),
     "registrations:place_children": (_r("registrations:place_children", query="?parent=510000"), ANY_USER),
+    "notifications:list": (_r("notifications:list"), ANY_USER),
+    "notifications:open": (_r("notifications:open", lambda w: w["notice"]), POST_ONLY),
+    "notifications:read": (_r("notifications:read", lambda w: w["notice"]), POST_ONLY),
+    "notifications:read_all": (_r("notifications:read_all"), POST_ONLY),
 }
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]
@@ -114,6 +118,7 @@ def world(cast):
     from members.models import User
     from registrations import services
     from registrations.models import Division
+    from tests.factories import NotificationFactory
 
     today = timezone.localdate()
     sec_a = User.objects.get(username="sec_a")
@@ -143,7 +148,9 @@ def world(cast):
         actor=User.objects.get(username="member_a"),
         data={"kind": "contact", "effective_on": today, "new_phone": "13800000000"},
     )
-    return {**cast, "outflow": outflow, "own_outflow": own, "inflow": inflow, "report": report}
+    # A notification addressed to member_a: only member_a may act on it, the organisation department included.
+    notice = NotificationFactory(recipient=User.objects.get(username="member_a"), link="/members/").pk
+    return {**cast, "outflow": outflow, "own_outflow": own, "inflow": inflow, "report": report, "notice": notice}
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from flowparty.schedules import BEAT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -156,12 +158,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job is defined in flowparty/schedules.py; the database scheduler copies it into its tables.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- E-mail: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="flowparty <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the site is reached from outside: e-mails carry absolute links to it (no request to build them from).
+FLOWPARTY_SITE_URL = env("FLOWPARTY_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Personal data: ID-card numbers are encrypted with these Fernet keys (first one encrypts; all decrypt,
 # so keys can be rotated). Without a configured key, one is derived from SECRET_KEY (development only).
