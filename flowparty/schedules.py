@@ -65,14 +65,7 @@ ENTRIES: dict[str, dict] = {
 # Reserved names whose task is not written yet (the registrations work of issue 4). Beat must never send a
 # task that no worker knows, so these stay out of BEAT_SCHEDULE: remove a name from this set in the commit
 # that adds its task (tests/test_schedules.py fails in both directions to make sure of it).
-NOT_YET_WRITTEN: frozenset[str] = frozenset(
-    {
-        "registrations.tasks.check_intake_deadlines",
-        "registrations.tasks.open_batch_campaigns",
-        "registrations.tasks.remind_batch_campaigns",
-        "registrations.tasks.close_batch_campaigns",
-    }
-)
+NOT_YET_WRITTEN: frozenset[str] = frozenset()
 
 BEAT_SCHEDULE: dict[str, dict] = {
     name: entry for name, entry in ENTRIES.items() if entry["task"] not in NOT_YET_WRITTEN

@@ -204,6 +204,11 @@ def _add_record(scope: Scope, secondary=None) -> bool:
     return _add_member(scope, secondary)
 
 
+def _in_secondary_only(scope: Scope, obj) -> bool:
+    """Acts only the organisation's own secretary takes (its batch-registration report, Art. 2)."""
+    return _in_secondary(scope, obj)
+
+
 def _report_as_member(scope: Scope, obj=None) -> bool:
     """Annex 3: a member reports on their own record only."""
     if scope.member_id is None:
@@ -225,6 +230,10 @@ RULES = {
     "report_as_member": _report_as_member,
     "record_screening": _add_record,
     "view_unknown_queue": _org_department_only,
+    "view_pending_work": _org_department_only,
+    "list_campaigns": _list_members,
+    "view_campaign_task": _view_record,
+    "submit_campaign_report": _in_secondary_only,
     "view_all": _org_department_only,
 }
 

@@ -7,6 +7,7 @@ from members.forms import BootstrapFormMixin, DateInput, grouped_branch_choices
 from members.models import Gender, Member
 
 from .models import (
+    CampaignTask,
     ChangeKind,
     ChangeReport,
     Division,
@@ -424,3 +425,34 @@ class UnknownWhereaboutsForm(BootstrapFormMixin, forms.Form):
         label=_("Cause"), choices=Member._meta.get_field("whereabouts_unknown_cause").choices
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class CampaignReportForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = CampaignTask
+        fields = [
+            "outflow_members",
+            "inflow_members",
+            "new_registrations",
+            "intakes_completed",
+            "intakes_pending",
+            "pending_reasons",
+            "members_reviewed",
+            "note",
+        ]
+        widgets = {
+            "pending_reasons": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (
+            "outflow_members",
+            "inflow_members",
+            "new_registrations",
+            "intakes_completed",
+            "intakes_pending",
+        ):
+            self.fields[name].required = True
+            self.fields[name].min_value = 0

@@ -514,3 +514,156 @@ class Screening(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.screened_on}"
+
+
+class IntakeReminder(models.Model):
+    """A deadline reminder that went out (Art. 2). The unique constraints make the daily job idempotent: a stage
+    is claimed by inserting its row, so a second run (or a rerun after a crash) finds it taken."""
+
+    outflow = models.ForeignKey(
+        OutflowRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    inflow = models.ForeignKey(
+        InflowRegistration, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=8,
+        choices=[
+            (rules.ReminderStage.WEEK_BEFORE, _("7 days before")),
+            (rules.ReminderStage.THREE_DAYS_BEFORE, _("3 days before")),
+            (rules.ReminderStage.DUE_DAY, _("On the due date")),
+            (rules.ReminderStage.OVERDUE, _("Overdue: escalated to the organisation department")),
+        ],
+    )
+    due_on = models.DateField(_("intake due"))
+    sent_on = models.DateField(_("sent on"))
+    run = models.UUIDField(editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("intake reminder")
+        verbose_name_plural = _("intake reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outflow", "stage"],
+                condition=Q(outflow__isnull=False),
+                name="one_reminder_per_outflow_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["inflow", "stage"],
+                condition=Q(inflow__isnull=False),
+                name="one_reminder_per_inflow_stage",
+            ),
+            models.CheckConstraint(
+                name="reminder_has_one_subject",
+                condition=Q(outflow__isnull=False, inflow__isnull=True)
+                | Q(outflow__isnull=True, inflow__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} {self.sent_on}"
+
+    @property
+    def subject(self):
+        return self.outflow or self.inflow
+
+
+class CampaignState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class BatchCampaign(models.Model):
+    """集中登记 (Art. 2): every March and October each secondary organisation completes batch registration and
+    intake and reports it."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), choices=[(3, _("March")), (10, _("October"))])
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=CampaignState.choices, default=CampaignState.OPEN
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("batch registration campaign")
+        verbose_name_plural = _("batch registration campaigns")
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="one_campaign_per_window")]
+
+    def __str__(self):
+        return _("%(year)s %(month)s batch registration") % {
+            "year": self.year,
+            "month": self.get_month_display(),
+        }
+
+    def get_absolute_url(self):
+        return reverse("registrations:campaign_detail", args=[self.pk])
+
+
+class CampaignTask(models.Model):
+    """One secondary organisation's part of a campaign, and the report it submits."""
+
+    campaign = models.ForeignKey(BatchCampaign, on_delete=models.CASCADE, related_name="tasks")
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="campaign_tasks",
+        verbose_name=_("secondary organisation"),
+    )
+    outflow_members = models.PositiveIntegerField(_("outflow members"), null=True, blank=True)
+    inflow_members = models.PositiveIntegerField(_("inflow members"), null=True, blank=True)
+    new_registrations = models.PositiveIntegerField(
+        _("new registrations during the window"), null=True, blank=True
+    )
+    intakes_completed = models.PositiveIntegerField(_("intakes completed"), null=True, blank=True)
+    intakes_pending = models.PositiveIntegerField(_("intakes still pending"), null=True, blank=True)
+    pending_reasons = models.TextField(_("reasons for the pending intakes"), blank=True)
+    members_reviewed = models.BooleanField(_("every mobile member reviewed"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    corrected = models.BooleanField(_("figures corrected by the secretary"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pending_at_close = models.PositiveIntegerField(_("intakes open at close"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "secondary__ordering"]
+        verbose_name = _("campaign task")
+        verbose_name_plural = _("campaign tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "secondary"], name="one_task_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.secondary}"
+
+    def get_absolute_url(self):
+        return reverse("registrations:campaign_task", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class CampaignReminder(models.Model):
+    """A weekly reminder to an organisation that has not submitted (one per task and ISO week)."""
+
+    task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="reminders")
+    week = models.CharField(max_length=8)  # ISO year-week, e.g. 2025-W11
+    run = models.UUIDField(editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "week"], name="one_campaign_reminder_per_week")
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.week}"

@@ -266,3 +266,71 @@ def can_transition(table: dict[str, frozenset[str]], state: str, action: str) ->
 
 def allowed_actions(table: dict[str, frozenset[str]], state: str) -> list[str]:
     return [action for action, sources in table.items() if state in sources]
+
+
+# --- Deadline reminders (Art. 2) ----------------------------------------------------------------------
+
+
+class ReminderStage(StrEnum):
+    WEEK_BEFORE = "d7"
+    THREE_DAYS_BEFORE = "d3"
+    DUE_DAY = "d0"
+    OVERDUE = "overdue"  # the day after the due date: escalated to the organisation department
+
+
+# Days relative to the due date on which each stage falls due, latest first.
+STAGE_OFFSETS = (
+    (ReminderStage.OVERDUE, 1),
+    (ReminderStage.DUE_DAY, 0),
+    (ReminderStage.THREE_DAYS_BEFORE, -3),
+    (ReminderStage.WEEK_BEFORE, -7),
+)
+STAGE_ORDER = {stage: rank for rank, (stage, _) in enumerate(reversed(STAGE_OFFSETS))}
+
+
+def reminder_stage_due(*, due_on: date, today: date) -> ReminderStage | None:
+    """The latest reminder stage whose day has come: 7 and 3 days before the due date, on it, and (escalation)
+    the day after. After a missed day only the latest stage goes out, never the ones it replaces."""
+    delta = (today - due_on).days
+    for stage, offset in STAGE_OFFSETS:
+        if delta >= offset:
+            return stage
+    return None
+
+
+def reminder_to_send(*, due_on: date, today: date, sent: set[str]) -> ReminderStage | None:
+    """The stage to send now, or None when it (or a later stage) has already been sent."""
+    stage = reminder_stage_due(due_on=due_on, today=today)
+    if stage is None:
+        return None
+    if any(STAGE_ORDER[ReminderStage(s)] >= STAGE_ORDER[stage] for s in sent):
+        return None
+    return stage
+
+
+# --- Batch registration campaigns (Art. 2: 每年 3 月、10 月完成集中登记和接收纳管) ---------------------------
+
+CAMPAIGN_MONTHS = (3, 10)
+
+
+@dataclass(frozen=True)
+class CampaignWindow:
+    year: int
+    month: int
+    opens_on: date
+    closes_on: date  # the month's last day
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def campaign_window(day: date) -> CampaignWindow | None:
+    """The batch-registration window that contains `day` (all of March or October), if any."""
+    if day.month not in CAMPAIGN_MONTHS:
+        return None
+    opens = day.replace(day=1)
+    next_month = opens.replace(year=opens.year + (opens.month == 12), month=opens.month % 12 + 1)
+    return CampaignWindow(
+        year=day.year, month=day.month, opens_on=opens, closes_on=next_month - timedelta(days=1)
+    )

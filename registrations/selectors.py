@@ -1,6 +1,6 @@
 """Reads scoped to the viewer. Every queryset starts from members.permissions."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members import permissions
@@ -82,3 +82,42 @@ def own_outflows(*, member: Member) -> QuerySet[OutflowRegistration]:
 
 def open_outflow(*, member: Member) -> OutflowRegistration | None:
     return member.outflows.exclude(state="ended").select_related("destination_county").first()
+
+
+def campaigns_for(user):
+    from .models import BatchCampaign
+
+    return BatchCampaign.objects.all()
+
+
+def campaign_tasks_for(user):
+    from .models import CampaignTask
+
+    return permissions.filter_for(user, CampaignTask.objects.all(), branch=None)
+
+
+def pending_work(*, user, today=None) -> dict:
+    """Art. 2: the organisation department's queue: overdue intakes (with when they were escalated), and members
+    whose whereabouts are unknown, each with the organisation responsible and since when."""
+    from .models import IntakeReminder
+
+    today = today or timezone.localdate()
+
+    def escalated(field):
+        return Subquery(
+            IntakeReminder.objects.filter(**{field: OuterRef("pk")}, stage="overdue").values("sent_on")[:1]
+        )
+
+    return {
+        "overdue_outflows": outflows_for(user)
+        .overdue(today)
+        .select_related("member", "secondary", "branch")
+        .annotate(escalated_on=escalated("outflow"))
+        .order_by("due_on", "pk"),
+        "overdue_inflows": inflows_for(user)
+        .overdue(today)
+        .select_related("member", "secondary", "branch")
+        .annotate(escalated_on=escalated("inflow"))
+        .order_by("due_on", "pk"),
+        "unknown": unknown_whereabouts_queue(user=user),
+    }

@@ -661,3 +661,43 @@ def member_clear_unknown(*, actor, member: Member, note: str = "") -> Member:
     member.whereabouts_note = note
     _save(member, actor)
     return member
+
+
+# --- Batch campaign reports (Art. 2) ----------------------------------------------------------------------
+
+CAMPAIGN_REPORT_FIELDS = (
+    "outflow_members",
+    "inflow_members",
+    "new_registrations",
+    "intakes_completed",
+    "intakes_pending",
+    "pending_reasons",
+    "members_reviewed",
+    "note",
+)
+
+
+@transaction.atomic
+def campaign_report_submit(*, task, actor, data: dict[str, Any], figures: dict[str, int]):
+    """The secretary confirms (or corrects) the prefilled figures and submits the organisation's report."""
+    from .models import CampaignState
+
+    _require(
+        actor, "submit_campaign_report", task, _("Only the organisation's secretary submits its report.")
+    )
+    if task.campaign.state != CampaignState.OPEN:
+        raise RegistrationError(_("This campaign is closed; its reports can no longer be changed."))
+    _apply(task, data, CAMPAIGN_REPORT_FIELDS)
+    if not task.members_reviewed:
+        raise RegistrationError(_("Review every mobile member before submitting (tick the box)."))
+    if task.intakes_pending and not task.pending_reasons.strip():
+        raise RegistrationError(_("Give the reasons why intakes are still pending."))
+    task.corrected = any(getattr(task, k) != v for k, v in figures.items())
+    if task.corrected and not task.note.strip():
+        raise RegistrationError(
+            _("The figures differ from the data: say in the note why they were corrected.")
+        )
+    task.submitted_at = timezone.now()
+    task.submitted_by = actor
+    _save(task, actor)
+    return task

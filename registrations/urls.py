@@ -28,5 +28,9 @@ urlpatterns = [
     path("me/departure/", views.me_departure, name="me_departure"),
     path("me/arrival/", views.me_arrival, name="me_arrival"),
     path("me/change/", views.me_change, name="me_change"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/tasks/<int:pk>/", views.campaign_task, name="campaign_task"),
+    path("pending/", views.pending_work, name="pending_work"),
     path("places/children/", views.place_children, name="place_children"),
 ]

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -12,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import permissions
 from members import selectors as member_selectors
 
-from . import rules, selectors, services
+from . import jobs, rules, selectors, services
 from .filters import ChangeReportFilter, InflowFilter, OutflowFilter
 from .forms import (
     AcceptForm,
+    CampaignReportForm,
     ChangeReportForm,
     ContactForm,
     DeclineForm,
@@ -613,3 +616,99 @@ def place_children(request):
         return JsonResponse({"options": []})
     county = request.GET.get("level") == "county"
     return JsonResponse({"options": [{"value": c, "label": n} for c, n in children_of(code, county=county)]})
+
+
+# --- Batch campaigns and the pending-work queue (Art. 2) -------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    permissions.require(request.user, "list_campaigns")
+    campaigns = selectors.campaigns_for(request.user).annotate(
+        task_count=Count("tasks"), submitted=Count("tasks", filter=Q(tasks__submitted_at__isnull=False))
+    )
+    own_tasks = selectors.campaign_tasks_for(request.user).select_related("campaign", "secondary")
+    return render(
+        request, "registrations/campaign_list.html", {"campaigns": campaigns, "own_tasks": own_tasks}
+    )
+
+
+@login_required
+def campaign_detail(request, pk):
+    permissions.require(request.user, "list_campaigns")
+    campaign = permissions.get_visible_or_404(selectors.campaigns_for(request.user), pk=pk)
+    tasks = (
+        selectors.campaign_tasks_for(request.user)
+        .filter(campaign=campaign)
+        .select_related("secondary", "submitted_by")
+    )
+    live = jobs.campaign_figures_by_organisation(
+        campaign=campaign, secondary_ids=[t.secondary_id for t in tasks]
+    )
+    rows = [(task, live.get(task.secondary_id, jobs.EMPTY_FIGURES)) for task in tasks]
+    return render(
+        request,
+        "registrations/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "unfinished": [task for task in tasks if not task.is_submitted],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_task(request, pk):
+    task = permissions.get_visible_or_404(
+        selectors.campaign_tasks_for(request.user).select_related("campaign", "secondary", "submitted_by"),
+        pk=pk,
+    )
+    permissions.require(request.user, "view_campaign_task", task)
+    figures = jobs.campaign_figures(task=task)
+    can_submit = (
+        permissions.can(request.user, "submit_campaign_report", task) and task.campaign.state == "open"
+    )
+    initial = figures if not task.is_submitted else None
+    form = CampaignReportForm(request.POST or None, instance=task, initial=initial) if can_submit else None
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in CampaignReportForm.Meta.fields}
+            try:
+                services.campaign_report_submit(task=task, actor=request.user, data=data, figures=figures)
+            except RegistrationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Campaign report submitted."))
+                return redirect(task)
+    pending = (
+        selectors.outflows_for(request.user)
+        .filter(secondary=task.secondary)
+        .intake_pending()
+        .select_related("member")
+    )
+    pending_inflows = (
+        selectors.inflows_for(request.user)
+        .filter(secondary=task.secondary)
+        .intake_pending()
+        .select_related("member")
+    )
+    return render(
+        request,
+        "registrations/campaign_task.html",
+        {
+            "task": task,
+            "figures": figures,
+            "form": form,
+            "pending": pending,
+            "pending_inflows": pending_inflows,
+        },
+    )
+
+
+@login_required
+def pending_work(request):
+    permissions.require(request.user, "view_pending_work")
+    return render(request, "registrations/pending_work.html", selectors.pending_work(user=request.user))

@@ -1,7 +1,7 @@
 """Every URL x every role: 302 to log in, 200, 403 (in scope, no right), 404 (out of scope) or 405 (GET on a
 URL that changes something)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -103,6 +103,13 @@ MATRIX = {
     "registrations:me_arrival": (_r("registrations:me_arrival"), MEMBER_ONLY),
     "registrations:me_change": (_r("registrations:me_change"), MEMBER_ONLY),
     "registrations:place_children": (_r("registrations:place_children", query="?parent=510000"), ANY_USER),
+    "registrations:campaign_list": (_r("registrations:campaign_list"), LIST),
+    "registrations:campaign_detail": (_r("registrations:campaign_detail", lambda w: w["campaign"].pk), LIST),
+    "registrations:campaign_task": (
+        _r("registrations:campaign_task", lambda w: w["task"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "registrations:pending_work": (_r("registrations:pending_work"), ORG_DEPARTMENT),
     "notifications:list": (_r("notifications:list"), ANY_USER),
     "notifications:open": (_r("notifications:open", lambda w: w["notice"]), POST_ONLY),
     "notifications:read": (_r("notifications:read", lambda w: w["notice"]), POST_ONLY),
@@ -116,7 +123,7 @@ CASES = [(name, role) for name in MATRIX for role in ROLES]
 def world(cast):
     """The cast plus a registration of each kind in sec_a's organisation."""
     from members.models import User
-    from registrations import services
+    from registrations import jobs, services
     from registrations.models import Division
     from tests.factories import NotificationFactory
 
@@ -150,7 +157,17 @@ def world(cast):
     )
     # A notification addressed to member_a: only member_a may act on it, the organisation department included.
     notice = NotificationFactory(recipient=User.objects.get(username="member_a"), link="/members/").pk
-    return {**cast, "outflow": outflow, "own_outflow": own, "inflow": inflow, "report": report, "notice": notice}
+    campaign = jobs.campaign_open(today=date(2026, 3, 1))
+    return {
+        **cast,
+        "campaign": campaign,
+        "task": campaign.tasks.get(secondary=cast["org_a"]),
+        "outflow": outflow,
+        "own_outflow": own,
+        "inflow": inflow,
+        "report": report,
+        "notice": notice,
+    }
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])

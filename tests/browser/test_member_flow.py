@@ -5,7 +5,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_secretary_adds_a_member_and_finds_them(page, live_server, cast, log_in, screenshot):
     log_in(page, "sec_a")
     page.get_by_role("link", name="党员", exact=True).first.click()
@@ -26,7 +26,7 @@ def test_a_secretary_adds_a_member_and_finds_them(page, live_server, cast, log_i
     screenshot(page, "secretary-adds-member")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_layout_works_on_a_phone_sized_screen(browser, live_server, cast, log_in, screenshot):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()

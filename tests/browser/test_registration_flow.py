@@ -9,7 +9,7 @@ from django.utils import timezone
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_secretary_registers_an_outflow_and_sees_its_due_date(page, live_server, cast, log_in, screenshot):
     member = cast["members"]["a1_member"]
     today = timezone.localdate()

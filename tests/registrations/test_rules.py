@@ -154,3 +154,37 @@ def test_the_clock_computes_status_from_today():
     ).on_time
     late = rules.IntakeClock(due_on=date(2025, 3, 31), completed_on=date(2025, 4, 1), today=date(2025, 5, 1))
     assert late.status == "late" and not late.is_overdue
+
+
+@pytest.mark.parametrize(
+    ("days_to_due", "stage"),
+    [
+        (8, None),
+        (7, "d7"),
+        (4, "d7"),
+        (3, "d3"),
+        (1, "d3"),
+        (0, "d0"),
+        (-1, "overdue"),
+        (-30, "overdue"),
+    ],
+)
+def test_the_reminder_stage_by_days_to_the_due_date(days_to_due, stage):
+    due = date(2025, 3, 31)
+    assert rules.reminder_stage_due(due_on=due, today=due - timedelta(days=days_to_due)) == stage
+
+
+def test_after_a_missed_day_only_the_latest_stage_goes_out():
+    due = date(2025, 3, 31)
+    # d7 was sent; the job did not run on the d3 day nor the due date; the day after, only the escalation.
+    assert rules.reminder_to_send(due_on=due, today=due + timedelta(days=1), sent={"d7"}) == "overdue"
+    assert rules.reminder_to_send(due_on=due, today=due + timedelta(days=2), sent={"d7", "overdue"}) is None
+
+
+@given(st.integers(min_value=-60, max_value=60), st.sets(st.sampled_from(["d7", "d3", "d0", "overdue"])))
+def test_a_stage_is_never_sent_twice_nor_after_a_later_one(days_to_due, sent):
+    due = date(2025, 6, 30)
+    stage = rules.reminder_to_send(due_on=due, today=due - timedelta(days=days_to_due), sent=sent)
+    if stage is not None:
+        assert stage not in sent
+        assert all(rules.STAGE_ORDER[rules.ReminderStage(s)] < rules.STAGE_ORDER[stage] for s in sent)
