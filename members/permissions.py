@@ -231,6 +231,7 @@ RULES = {
     "record_screening": _add_record,
     "view_unknown_queue": _org_department_only,
     "view_pending_work": _org_department_only,
+    "view_dashboard": _list_members,
     "list_campaigns": _list_members,
     "view_campaign_task": _view_record,
     "submit_campaign_report": _in_secondary_only,

@@ -3,15 +3,17 @@ cross-province, one refused, one managed by an origin's mobile-member organisati
 services, as the secretaries would, with dates relative to today. Idempotent: members who already have a
 registration are skipped."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from members import permissions
 from members.demo.data import DEMO_PASSWORD
-from members.models import Category, Gender, Member, MobilityReason, RoleAssignment, User
+from members.models import Category, Gender, Member, MobilityReason, Notification, RoleAssignment, User
 
-from . import services
-from .models import ChangeKind, Division, EndReason, InflowSource, OrgKind
+from . import jobs, services
+from .models import BatchCampaign, ChangeKind, Division, EndReason, InflowSource, OrgKind
 
 INTRA = ["510104", "510107", "511002", "511302", "510704"]  # 成都锦江/武侯, 内江市中, 南充顺庆, 绵阳涪城
 CROSS = ["110108", "440305", "500103", "330106", "420111"]  # 北京海淀, 深圳南山, 重庆渝中, 杭州西湖, 武汉洪山
@@ -160,6 +162,7 @@ def _run_inflow(scenario, i, secondary, actor, today, member=None):
     return inflow
 
 
+@transaction.atomic
 def load_demo(stdout=None) -> None:
     today = timezone.localdate()
     created = 0
@@ -192,8 +195,44 @@ def load_demo(stdout=None) -> None:
                 if _run_inflow(scenario, i, secondary, actor, today):
                     created += 1
     created += _load_named(today)
+    _load_campaigns(today)
+    jobs.intake_deadlines_check(today=today)
+    # The demo's notices show under the bell; they are not e-mailed (the e-mail task finds them claimed).
+    Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     if stdout:
         stdout.write(f"registrations: +{created}")
+
+
+def _load_campaigns(today) -> None:
+    """The latest March or October campaign: closed if its month is over, half the organisations submitted."""
+    year = today.year if today.month >= 3 else today.year - 1
+    month = 10 if (today.month >= 10 or today.month < 3) else 3
+    if today.month < 3:
+        year = today.year - 1
+    if BatchCampaign.objects.filter(year=year, month=month).exists():
+        return
+    campaign = jobs.campaign_open(today=date(year, month, 1))
+    figures = jobs.campaign_figures_by_organisation(campaign=campaign)
+    for task in campaign.tasks.select_related("secondary").order_by("secondary__code"):
+        actor = _secretary(task.secondary)
+        if not permissions.can(actor, "submit_campaign_report", task):
+            continue
+        f = figures.get(task.secondary_id, jobs.EMPTY_FIGURES)
+        services.campaign_report_submit(
+            task=task,
+            actor=actor,
+            figures=f,
+            data={
+                **f,
+                "members_reviewed": True,
+                "note": "",
+                "pending_reasons": "流入地党组织尚未反馈接收情况，已多次电话联系"
+                if f["intakes_pending"]
+                else "",
+            },
+        )
+    if campaign.closes_on < today:
+        jobs.campaign_close(today=campaign.closes_on)
 
 
 def _load_named(today) -> int:

@@ -42,6 +42,12 @@ class IntakeFilterBase(django_filters.FilterSet):
     open = django_filters.BooleanFilter(
         label=_("Open"), method="filter_open", widget=forms.Select(choices=YES_NO)
     )
+    timeliness = django_filters.ChoiceFilter(
+        label=_("Intake"),
+        method="filter_timeliness",
+        choices=[("on_time", _("On time")), ("late", _("Late")), ("pending", _("Not yet complete"))],
+    )
+    year = django_filters.NumberFilter(label=_("Year the clock started"), method="filter_year")
     reason = django_filters.ChoiceFilter(label=_("Mobility reason"), choices=MobilityReason.choices)
     secondary = django_filters.ModelChoiceFilter(label=_("Secondary organisation"), queryset=None)
     branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None)
@@ -79,6 +85,16 @@ class IntakeFilterBase(django_filters.FilterSet):
             queryset.filter(pk__in=soon.values("pk")) if value else queryset.exclude(pk__in=soon.values("pk"))
         )
 
+    def filter_timeliness(self, queryset, name, value):
+        if value == "on_time":
+            return queryset.on_time()
+        if value == "late":
+            return queryset.late()
+        return queryset.intake_pending()
+
+    def filter_year(self, queryset, name, value):
+        return queryset.clock_started_in(int(value)) if value else queryset
+
     def filter_open(self, queryset, name, value):
         return queryset.exclude(state="ended") if value else queryset.filter(state="ended")
 
@@ -97,7 +113,19 @@ class OutflowFilter(IntakeFilterBase):
 
     class Meta:
         model = OutflowRegistration
-        fields = ["q", "state", "open", "overdue", "due_soon", "reason", "province", "secondary", "branch"]
+        fields = [
+            "q",
+            "state",
+            "open",
+            "overdue",
+            "due_soon",
+            "timeliness",
+            "year",
+            "reason",
+            "province",
+            "secondary",
+            "branch",
+        ]
 
 
 class InflowFilter(IntakeFilterBase):
@@ -114,6 +142,8 @@ class InflowFilter(IntakeFilterBase):
             "open",
             "overdue",
             "due_soon",
+            "timeliness",
+            "year",
             "reason",
             "province",
             "source",

@@ -7,7 +7,7 @@ computed from it and today, never stored.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +118,16 @@ class IntakeQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.intake_pending().filter(due_on__lt=today)
 
+    def on_time(self):
+        return self.filter(intake_completed_on__isnull=False, intake_completed_on__lte=F("due_on"))
+
+    def late(self):
+        return self.filter(intake_completed_on__isnull=False, intake_completed_on__gt=F("due_on"))
+
+    def clock_started_in(self, year: int):
+        """Registrations whose intake clock started in `year` (Art. 2: the outflow registration date)."""
+        return self.filter(**{f"{self.model.CLOCK_START_FIELD}__year": year})
+
     def due_within(self, days: int, today=None):
         today = today or timezone.localdate()
         return self.intake_pending().filter(
@@ -215,6 +225,7 @@ class OutflowRegistration(IntakeClockMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IntakeQuerySet.as_manager()
+    CLOCK_START_FIELD = "registered_on"
 
     class Meta:
         ordering = ["-registered_on", "-created_at"]
@@ -315,6 +326,7 @@ class InflowRegistration(IntakeClockMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IntakeQuerySet.as_manager()
+    CLOCK_START_FIELD = "origin_registered_on"
 
     class Meta:
         ordering = ["-origin_registered_on", "-created_at"]

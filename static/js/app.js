@@ -42,3 +42,7 @@ async function fillChildren(source) {
 document.addEventListener("change", (event) => {
   if (event.target.matches && event.target.matches("select[data-cascade]")) fillChildren(event.target);
 });
+// Print buttons (no inline onclick: the Content-Security-Policy forbids it).
+document.addEventListener("click", (event) => {
+  if (event.target.closest(".js-print")) window.print();
+});

@@ -1,0 +1,269 @@
+"""The dashboard's and the statistical tables' figures, scoped to the viewer, aggregated in the database.
+
+Every figure is computed from the same querysets (and filters) as the list it links to, so the dashboard
+and the lists always agree; the number of queries does not depend on the data size.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+
+from members import permissions
+from members.models import Category, MobilityReason, SecondaryOrganization
+from registrations import selectors as registration_selectors
+from registrations.models import BatchCampaign, Division
+
+
+def _url(name: str, **params) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def province_short_name(name: str) -> str:
+    """四川省 -> 四川, 广西壮族自治区 -> 广西: the names the vendored China map uses."""
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+F_DUE = F("due_on")
+PENDING = Q(due_on__isnull=False, intake_completed_on__isnull=True) & ~Q(state="ended")
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    year: int
+    secondary: SecondaryOrganization | None = None
+
+    @property
+    def org_param(self):
+        return self.secondary.pk if self.secondary else None
+
+
+def organizations_in_view(*, user, flt: DashboardFilter):
+    orgs = permissions.organizations_for(user).filter(is_active=True).order_by("ordering", "code")
+    return orgs.filter(pk=flt.secondary.pk) if flt.secondary else orgs
+
+
+def dashboard(*, user, flt: DashboardFilter, today=None) -> dict:
+    today = today or timezone.localdate()
+    org = flt.org_param
+    members = permissions.members_for(user).filter(mobility_reason__gt="")
+    outflows = registration_selectors.outflows_for(user)
+    inflows = registration_selectors.inflows_for(user)
+    if flt.secondary:
+        members = members.filter(secondary=flt.secondary)
+        outflows = outflows.filter(secondary=flt.secondary)
+        inflows = inflows.filter(secondary=flt.secondary)
+
+    names = dict(organizations_in_view(user=user, flt=flt).values_list("pk", "name"))
+    by_org = [
+        {
+            "name": names.get(row["secondary_id"], ""),
+            "value": row["n"],
+            "url": _url("members:list", mobile="true", secondary=row["secondary_id"]),
+        }
+        for row in members.values("secondary_id").annotate(n=Count("pk")).order_by("-n")
+        if row["secondary_id"] in names
+    ]
+    category_labels = dict(Category.choices)
+    by_category = [
+        {
+            "name": str(category_labels.get(row["category"], row["category"])),
+            "value": row["n"],
+            "url": _url("members:list", mobile="true", category=row["category"], secondary=org),
+        }
+        for row in members.values("category").annotate(n=Count("pk")).order_by("-n")
+    ]
+    reason_labels = dict(MobilityReason.choices)
+    by_reason = [
+        {
+            "name": str(reason_labels.get(row["mobility_reason"], row["mobility_reason"])),
+            "value": row["n"],
+            "url": _url("members:list", mobile="true", mobility_reason=row["mobility_reason"], secondary=org),
+        }
+        for row in members.values("mobility_reason").annotate(n=Count("pk")).order_by("-n")
+    ]
+    province_names = dict(Division.objects.filter(level=1).values_list("code", "name"))
+    by_province = []
+    for row in (
+        outflows.open()
+        .filter(destination_county__isnull=False)
+        .annotate(prov=Substr("destination_county_id", 1, 2))
+        .values("prov")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    ):
+        full = province_names.get(row["prov"] + "0000", row["prov"])
+        by_province.append(
+            {
+                "name": province_short_name(full),
+                "full_name": full,
+                "value": row["n"],
+                "url": _url(
+                    "registrations:outflow_list", open="true", province=row["prov"] + "0000", secondary=org
+                ),
+            }
+        )
+
+    open_counts = {
+        "outflow": outflows.open().count(),
+        "inflow": inflows.open().count(),
+        "members": members.count(),
+    }
+
+    def timeliness(qs, list_name):
+        year_qs = qs.clock_started_in(flt.year)
+        agg = year_qs.aggregate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(intake_completed_on__isnull=False, intake_completed_on__lte=F_DUE)),
+            late=Count("pk", filter=Q(intake_completed_on__isnull=False, intake_completed_on__gt=F_DUE)),
+            pending=Count("pk", filter=PENDING),
+            overdue=Count("pk", filter=PENDING & Q(due_on__lt=today)),
+        )
+        base = {"year": flt.year, "secondary": org}
+        agg["urls"] = {
+            "total": _url(list_name, **base),
+            "on_time": _url(list_name, timeliness="on_time", **base),
+            "late": _url(list_name, timeliness="late", **base),
+            "pending": _url(list_name, timeliness="pending", **base),
+            "overdue": _url(list_name, overdue="true", **base),
+        }
+        return agg
+
+    intake = {
+        "outflow": timeliness(outflows, "registrations:outflow_list"),
+        "inflow": timeliness(inflows, "registrations:inflow_list"),
+    }
+    overdue_now = {
+        "outflow": outflows.overdue(today).count(),
+        "inflow": inflows.overdue(today).count(),
+        "outflow_url": _url("registrations:outflow_list", overdue="true", secondary=org),
+        "inflow_url": _url("registrations:inflow_list", overdue="true", secondary=org),
+    }
+    overdue_list = list(outflows.overdue(today).select_related("member", "secondary").order_by("due_on")[:10])
+    return {
+        "by_org": by_org,
+        "by_category": by_category,
+        "by_reason": by_reason,
+        "by_province": by_province,
+        "open_counts": open_counts,
+        "intake": intake,
+        "overdue_now": overdue_now,
+        "overdue_list": overdue_list,
+        "campaign": campaign_completion(user=user, flt=flt),
+        "urls": {
+            "members": _url("members:list", mobile="true", secondary=org),
+            "outflows": _url("registrations:outflow_list", open="true", secondary=org),
+            "inflows": _url("registrations:inflow_list", open="true", secondary=org),
+        },
+    }
+
+
+def campaign_completion(*, user, flt: DashboardFilter) -> dict | None:
+    """The current (or latest) batch campaign: which organisations have submitted."""
+    campaign = BatchCampaign.objects.order_by("-year", "-month").first()
+    if campaign is None:
+        return None
+    tasks = campaign.tasks.filter(secondary__in=permissions.organizations_for(user))
+    if flt.secondary:
+        tasks = tasks.filter(secondary=flt.secondary)
+    rows = list(tasks.select_related("secondary").order_by("secondary__ordering"))
+    return {
+        "campaign": campaign,
+        "submitted": sum(1 for t in rows if t.is_submitted),
+        "total": len(rows),
+        "rows": [
+            {
+                "name": t.secondary.short_name or t.secondary.name,
+                "submitted": t.is_submitted,
+                "url": t.get_absolute_url() if permissions.can(user, "view_campaign_task", t) else "",
+            }
+            for t in rows
+        ],
+        "url": campaign.get_absolute_url(),
+    }
+
+
+def statistics_table(*, user, start, end, secondary=None) -> dict:
+    """By secondary organisation, for registrations whose intake clock started between `start` and `end`:
+    members, outflows, inflows, by mobility reason, intakes on time / late / open; with a totals row."""
+    from registrations.models import InflowRegistration, OutflowRegistration
+
+    orgs = list(permissions.organizations_for(user).order_by("ordering", "code"))
+    if secondary:
+        orgs = [o for o in orgs if o.pk == secondary.pk]
+    ids = [o.pk for o in orgs]
+    member_counts = dict(
+        permissions.members_for(user)
+        .filter(secondary_id__in=ids)
+        .values("secondary_id")
+        .annotate(n=Count("pk"))
+        .values_list("secondary_id", "n")
+    )
+    mobile_counts = dict(
+        permissions.members_for(user)
+        .filter(secondary_id__in=ids, mobility_reason__gt="")
+        .values("secondary_id")
+        .annotate(n=Count("pk"))
+        .values_list("secondary_id", "n")
+    )
+    reasons = [value for value, _label in MobilityReason.choices]
+    figures = {
+        pk: {
+            "outflow": 0,
+            "inflow": 0,
+            "on_time": 0,
+            "late": 0,
+            "open": 0,
+            "reasons": dict.fromkeys(reasons, 0),
+        }
+        for pk in ids
+    }
+    for model, key in ((OutflowRegistration, "outflow"), (InflowRegistration, "inflow")):
+        field = model.CLOCK_START_FIELD
+        qs = permissions.filter_for(user, model.objects.all(), member="member_id").filter(
+            secondary_id__in=ids, **{f"{field}__gte": start, f"{field}__lte": end}
+        )
+        for row in qs.values("secondary_id").annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(intake_completed_on__isnull=False, intake_completed_on__lte=F_DUE)),
+            late=Count("pk", filter=Q(intake_completed_on__isnull=False, intake_completed_on__gt=F_DUE)),
+            open=Count("pk", filter=PENDING),
+        ):
+            f = figures[row["secondary_id"]]
+            f[key] += row["n"]
+            f["on_time"] += row["on_time"]
+            f["late"] += row["late"]
+            f["open"] += row["open"]
+        for row in qs.exclude(reason="").values("secondary_id", "reason").annotate(n=Count("pk")):
+            figures[row["secondary_id"]]["reasons"][row["reason"]] += row["n"]
+    rows = []
+    for org in orgs:
+        f = figures[org.pk]
+        rows.append(
+            {
+                "organization": org,
+                "members": member_counts.get(org.pk, 0),
+                "mobile": mobile_counts.get(org.pk, 0),
+                **f,
+                "reason_list": [f["reasons"][r] for r in reasons],
+            }
+        )
+    totals = {
+        key: sum(r[key] for r in rows)
+        for key in ("members", "mobile", "outflow", "inflow", "on_time", "late", "open")
+    }
+    totals["reason_list"] = [sum(r["reason_list"][i] for r in rows) for i in range(len(reasons))]
+    return {
+        "rows": rows,
+        "totals": totals,
+        "reasons": [label for _value, label in MobilityReason.choices],
+        "start": start,
+        "end": end,
+    }

@@ -1,0 +1,107 @@
+"""The dashboard's figures equal the lists they link to, at two data sizes, with the same number of queries."""
+
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import MemberFactory
+
+
+def list_count(client, url):
+    """The number of rows the linked list shows."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def linked_figures(context):
+    """Every (figure, url) the dashboard shows with a link."""
+    pairs = [
+        (context["open_counts"]["members"], context["urls"]["members"]),
+        (context["open_counts"]["outflow"], context["urls"]["outflows"]),
+        (context["open_counts"]["inflow"], context["urls"]["inflows"]),
+        (context["overdue_now"]["outflow"], context["overdue_now"]["outflow_url"]),
+        (context["overdue_now"]["inflow"], context["overdue_now"]["inflow_url"]),
+    ]
+    for key in ("by_org", "by_category", "by_reason", "by_province"):
+        pairs += [(row["value"], row["url"]) for row in context[key]]
+    for figures in context["intake"].values():
+        pairs += [(figures[k], figures["urls"][k]) for k in ("on_time", "late", "pending", "overdue")]
+    return pairs
+
+
+def grow(cast, make_outflow, make_inflow, n, offset):
+    for i in range(n):
+        branch = cast["branch_a1"] if i % 2 else cast["branch_a0"]
+        member = MemberFactory(branch=branch, secondary=cast["org_a"], mobility_reason="secondment")
+        state = ["registered", "reported", "accepted", "refused"][i % 4]
+        make_outflow(
+            state, member=member, days_ago=[5, 40, 20, 70][i % 4], county=["510104", "440305"][i % 2]
+        )
+        if i % 3 == 0:
+            make_inflow(["notified", "registered", "accepted"][i % 3], number=f"IN{offset}{i:03d}")
+
+
+@pytest.mark.parametrize("username", ["orgdept", "sec_a", "branch_a1"])
+def test_every_dashboard_figure_equals_the_list_behind_it_at_two_sizes(
+    as_user, cast, make_outflow, make_inflow, username
+):
+    client = as_user(username)
+    query_counts = []
+    for size, offset in ((2, 1), (12, 2)):
+        grow(cast, make_outflow, make_inflow, size, offset)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("reports:dashboard"))
+        query_counts.append(len(ctx))
+        pairs = linked_figures(response.context)
+        assert any(value for value, _url in pairs)
+        for value, url in pairs:
+            assert list_count(client, url) == value, url
+    assert query_counts[0] == query_counts[1]
+
+
+def test_a_secretary_sees_only_their_organisation(as_user, cast, make_outflow):
+    make_outflow("registered")
+    MemberFactory(branch=cast["branch_b0"], secondary=cast["org_b"], mobility_reason="secondment")
+    context = as_user("sec_a").get(reverse("reports:dashboard")).context
+    assert [row["name"] for row in context["by_org"]] == [cast["org_a"].name]
+
+
+def test_the_organisation_filter_narrows_every_figure(as_user, cast, make_outflow):
+    make_outflow("registered")
+    MemberFactory(branch=cast["branch_b0"], secondary=cast["org_b"], mobility_reason="secondment")
+    client = as_user("orgdept")
+    context = client.get(reverse("reports:dashboard"), {"secondary": cast["org_b"].pk}).context
+    assert context["open_counts"]["outflow"] == 0 and context["open_counts"]["members"] == 1
+    for _value, url in linked_figures(context):
+        assert dict(parse_qsl(urlsplit(url).query)).get("secondary") == str(cast["org_b"].pk)
+
+
+def test_a_secretary_cannot_filter_to_another_organisation(as_user, cast, make_outflow):
+    make_outflow("registered")
+    context = as_user("sec_b").get(reverse("reports:dashboard"), {"secondary": cast["org_a"].pk}).context
+    assert context["flt"].secondary is None and context["open_counts"]["outflow"] == 0
+
+
+def test_the_year_filter_counts_registrations_of_that_year(as_user, make_outflow, today):
+    make_outflow("accepted", days_ago=20)
+    client = as_user("orgdept")
+    this_year = client.get(reverse("reports:dashboard"), {"year": today.year}).context["intake"]["outflow"]
+    last_year = client.get(reverse("reports:dashboard"), {"year": today.year - 1}).context["intake"][
+        "outflow"
+    ]
+    started = (today - timedelta(days=20)).year
+    assert (this_year["on_time"], last_year["on_time"]) == ((1, 0) if started == today.year else (0, 1))
+
+
+def test_the_statistics_table_adds_up(as_user, cast, make_outflow, make_inflow):
+    grow(cast, make_outflow, make_inflow, 6, 3)
+    table = as_user("orgdept").get(reverse("reports:statistics")).context["table"]
+    totals = table["totals"]
+    assert totals["outflow"] == sum(r["outflow"] for r in table["rows"]) == 6
+    assert totals["on_time"] + totals["late"] + totals["open"] <= totals["outflow"] + totals["inflow"]
+    assert sum(totals["reason_list"]) >= 6
