@@ -37,7 +37,7 @@ from .forms import (
     UnknownWhereaboutsForm,
     children_of,
 )
-from .models import ChangeReportStatus, Division
+from .models import ChangeReportStatus, Division, OrgKind
 from .services import RegistrationError
 
 PAGE_SIZE = 25
@@ -111,8 +111,23 @@ def outflow_create(request):
                 )
             else:
                 messages.success(request, _("Draft saved."))
+            _warn_about_placement(request, outflow)
             return redirect(outflow)
     return render(request, "registrations/outflow_form.html", {"form": form})
+
+
+def _warn_about_placement(request, outflow) -> None:
+    """Art. 3: the form warns (without refusing: the destination decides) when the kind does not fit."""
+    if not outflow.advice_fits:
+        advice = "、".join(str(OrgKind(kind).label) for kind in outflow.advice)
+        messages.warning(
+            request,
+            _(
+                "Art. 3: for this member's situation the member should be taken in by: "
+                "%(advice)s. Check the kind of destination organisation."
+            )
+            % {"advice": advice},
+        )
 
 
 def _outflow_context(request, outflow, **forms):
@@ -158,6 +173,7 @@ def outflow_edit(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Changes saved."))
+            _warn_about_placement(request, outflow)
             return redirect(outflow)
     return render(request, "registrations/outflow_form.html", {"form": form, "outflow": outflow})
 

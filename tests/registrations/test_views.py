@@ -359,3 +359,13 @@ def test_the_member_page_shows_the_registrations(as_user, make_outflow):
     outflow = make_outflow("registered")
     page = as_user("sec_a").get(outflow.member.get_absolute_url()).content.decode()
     assert outflow.get_absolute_url() in page
+
+
+def test_the_form_warns_when_the_kind_does_not_fit_art_3(as_user, cast, today):
+    data = outflow_form(
+        cast["members"]["a1_member"], today, unit_has_party_org="False", destination_org_kind="unit"
+    )
+    response = as_user("sec_a").post(reverse("registrations:outflow_create"), data, follow=True)
+    page = response.content.decode()
+    assert "应纳入" in page and "园区党组织" in page
+    assert OutflowRegistration.objects.get().state == "registered"  # a warning, not a refusal
