@@ -31,3 +31,11 @@ def unread_notification_count(context) -> int:
     if request is not None:
         request._flowparty_unread_notifications = count
     return count
+
+
+@register.filter
+def bootstrap(form):
+    """Give a form from elsewhere (allauth's) the Bootstrap widget classes our own forms have."""
+    from ..forms import bootstrapify
+
+    return bootstrapify(form)
