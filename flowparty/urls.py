@@ -15,9 +15,12 @@ admin.site.has_permission = lambda request: (
 admin.site.site_header = _("flowparty administration")
 admin.site.site_title = _("flowparty")
 
+handler500 = "flowparty.views.server_error"
+
 urlpatterns = [
     path("", member_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("privacy/", member_views.privacy, name="privacy"),
     path("members/", include("members.urls")),
     path("registrations/", include("registrations.urls")),
     path("reports/", include("reports.urls")),

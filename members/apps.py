@@ -8,11 +8,18 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
 
         from . import models
+        from .middleware import stamp_session_on_login
+
+        user_logged_in.connect(stamp_session_on_login, dispatch_uid="flowparty_session_clocks")
 
         auditlog.register(
-            models.Member, exclude_fields=["id_number_digest", "updated_at"], mask_fields=["id_number"]
+            models.Member,
+            exclude_fields=["id_number_digest", "updated_at"],
+            mask_fields=["id_number", "phone"],
+            mask_callable="members.identity.mask_for_audit",
         )
         auditlog.register(models.SecondaryOrganization)
         auditlog.register(models.Branch)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .forms import bootstrapify
-from .models import Category, Member, MobilityReason, Standing
+from .models import AccessAction, AccessLog, Category, Member, MobilityReason, Standing
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -62,3 +62,33 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_mobile(self, queryset, name, value):
         return queryset.exclude(mobility_reason="") if value else queryset.filter(mobility_reason="")
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    user = django_filters.CharFilter(label=_("Account"), field_name="user__username", lookup_expr="iexact")
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessAction.choices)
+    member = django_filters.CharFilter(
+        label=_("Member's number"), field_name="member__number", lookup_expr="iexact"
+    )
+    since = django_filters.DateFilter(
+        label=_("From"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        label=_("To"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = ["user", "action", "member", "since", "until"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = bootstrapify(super().form, small=True)
+        return self._form

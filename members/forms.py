@@ -101,6 +101,13 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["branch"].queryset = branches
         self.fields["branch"].choices = grouped_branch_choices(branches)
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.full_identifiers = permissions.can(user, "view_full_identifiers")
+        if self.instance.pk and self.instance.phone and not self.full_identifiers:
+            # Only the organisation department sees numbers in full: a blank field keeps the stored one.
+            self.initial["phone"] = ""
+            self.fields["phone"].help_text = _("On file: %(masked)s. Leave blank to keep it.") % {
+                "masked": self.instance.masked_phone
+            }
         if self.instance.pk and self.instance.id_number:
             # Never send the stored number back to the browser: blank keeps it.
             self.initial["id_number"] = ""
@@ -129,6 +136,8 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_phone(self):
         value = identity.normalize_digits(self.cleaned_data.get("phone", ""))
+        if not value and self.instance.pk and not self.full_identifiers:
+            return self.instance.phone
         if value and not value.replace("-", "").isdigit():
             raise forms.ValidationError(_("Enter the phone number with digits only, e.g. 13800001234."))
         return value

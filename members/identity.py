@@ -48,3 +48,11 @@ def normalize_digits(value: str) -> str:
     """Full-width digits to ASCII, spaces removed: what people paste from other systems."""
     value = (value or "").strip().replace(" ", "").replace("\u3000", "")
     return value.translate({0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0D: ord("-")})
+
+
+def mask_for_audit(value: str) -> str:
+    """What the audit trail keeps of a phone or ID number: the same masking as the pages show."""
+    value = str(value or "")
+    if len(value) == 18 and value[:17].isdigit():
+        return mask_id_number(value)
+    return mask_phone(value)

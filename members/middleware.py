@@ -1,8 +1,12 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -52,3 +56,42 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionTimeoutMiddleware:
+    """Log out after FLOWPARTY_SESSION_IDLE_TIMEOUT seconds without a request, and FLOWPARTY_SESSION_ABSOLUTE_TIMEOUT
+    seconds after logging in, whatever the activity (PIPL: a forgotten browser must not keep personal data open)."""
+
+    STARTED, SEEN = "flowparty_session_started", "flowparty_session_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(self.STARTED, now)
+            seen = request.session.get(self.SEEN, now)
+            idle = now - seen > settings.FLOWPARTY_SESSION_IDLE_TIMEOUT
+            expired = now - started > settings.FLOWPARTY_SESSION_ABSOLUTE_TIMEOUT
+            if idle or expired:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were logged out after a period without activity. Please log in again.")
+                    if idle
+                    else _("Your session has ended. Please log in again."),
+                )
+                return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+            # Write the activity stamp at most once a minute, not on every request.
+            if now - seen >= 60 or self.SEEN not in request.session:
+                request.session[self.SEEN] = now
+        return self.get_response(request)
+
+
+def stamp_session_on_login(sender, request, user, **kwargs):
+    """Start both session clocks at login, so that the first page after it writes nothing extra."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SessionTimeoutMiddleware.STARTED] = now
+        request.session[SessionTimeoutMiddleware.SEEN] = now

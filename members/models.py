@@ -477,3 +477,33 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AccessAction(models.TextChoices):
+    VIEW_MEMBER = "view_member", _("Viewed a member's page")
+    REVEAL = "reveal", _("Revealed a phone or ID number")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+
+
+class AccessLog(models.Model):
+    """Who read which personal data, when (PIPL Art. 28: sensitive personal data). Written, never changed."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices, db_index=True)
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("member")
+    )
+    what = models.CharField(_("what"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

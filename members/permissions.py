@@ -232,6 +232,8 @@ RULES = {
     "view_unknown_queue": _org_department_only,
     "view_pending_work": _org_department_only,
     "view_dashboard": _list_members,
+    "view_full_identifiers": _org_department_only,
+    "view_access_log": _org_department_only,
     "list_campaigns": _list_members,
     "view_campaign_task": _view_record,
     "submit_campaign_report": _in_secondary_only,

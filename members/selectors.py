@@ -63,3 +63,10 @@ def notification_get(*, user, pk) -> Notification:
 
 def unread_notification_count(*, user) -> int:
     return permissions.notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def access_log():
+    """The organisation department reviews every read of personal data (only it may: see permissions)."""
+    from .models import AccessLog
+
+    return AccessLog.objects.select_related("user", "member").order_by("-at", "-pk")

@@ -9,5 +9,7 @@ urlpatterns = [
     path("new/", views.member_create, name="create"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/reveal/", views.member_reveal, name="reveal"),
+    path("access-log/", views.access_log, name="access_log"),
     path("organizations/", views.organization_list, name="organizations"),
 ]

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import notifications, permissions, sections, selectors, services
+from . import access, notifications, permissions, sections, selectors, services
+from .filters import AccessLogFilter
 from .forms import MemberForm
+from .models import AccessAction
 from .services import MemberError
 
 PAGE_SIZE = 25
@@ -47,10 +49,7 @@ def member_list(request):
     )
 
 
-@login_required
-def member_detail(request, pk):
-    member = selectors.member_get(user=request.user, pk=pk)
-    permissions.require(request.user, "view_member", member)
+def _member_page(request, member, *, revealed: bool = False):
     return render(
         request,
         "members/member_detail.html",
@@ -58,9 +57,48 @@ def member_detail(request, pk):
             "member": member,
             "history": selectors.member_history(member=member)[:50],
             "can_change": permissions.can(request.user, "change_member", member),
+            "can_reveal": permissions.can(request.user, "view_full_identifiers"),
+            "revealed": revealed,
             "sections": sections.render_member_sections(request, member),
         },
     )
+
+
+@login_required
+def member_detail(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    permissions.require(request.user, "view_member", member)
+    access.log_member_view(request, member)
+    return _member_page(request, member)
+
+
+@login_required
+@require_POST
+def member_reveal(request, pk):
+    """Showing a phone or ID number in full is an explicit, logged act of the organisation department."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    permissions.require(request.user, "view_full_identifiers", member)
+    access.log_access(request, action=AccessAction.REVEAL, member=member, what=_("phone and ID-card number"))
+    return _member_page(request, member, revealed=True)
+
+
+@login_required
+def access_log(request):
+    permissions.require(request.user, "view_access_log")
+    log_filter = AccessLogFilter(request.GET, queryset=selectors.access_log())
+    page = Paginator(log_filter.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "members/access_log.html", {"filter": log_filter, "page": page, "query": query.urlencode()}
+    )
+
+
+def privacy(request):
+    """What is collected and why: readable without logging in."""
+    from django.conf import settings
+
+    return render(request, "members/privacy.html", {"retention_years": settings.FLOWPARTY_RETENTION_YEARS})
 
 
 @login_required

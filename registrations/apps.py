@@ -13,9 +13,19 @@ class RegistrationsConfig(AppConfig):
 
         from . import models, sections
 
-        auditlog.register(models.OutflowRegistration)
-        auditlog.register(models.InflowRegistration)
-        auditlog.register(models.ChangeReport)
+        # Phones are masked in the audit trail as on the pages (PIPL Art. 28).
+        mask = "members.identity.mask_for_audit"
+        auditlog.register(
+            models.OutflowRegistration,
+            mask_callable=mask,
+            mask_fields=["contact_phone", "paired_contact_phone", "destination_contact_phone"],
+        )
+        auditlog.register(
+            models.InflowRegistration,
+            mask_callable=mask,
+            mask_fields=["origin_contact_phone", "designated_contact_phone"],
+        )
+        auditlog.register(models.ChangeReport, mask_callable=mask, mask_fields=["new_phone"])
         auditlog.register(models.Screening)
         member_sections.member_section(sections.member_registrations)
         member_sections.home_section(sections.home_counters)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "members.middleware.DefaultLanguageMiddleware",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.SessionTimeoutMiddleware",
     "members.middleware.RequireTwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -139,11 +141,52 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
 # --- Cache: Redis when REDIS_URL is set (rate limits must be shared across workers), else in-process.
+# With Redis down the site keeps serving: cache errors are logged and ignored (login rate limits are then not
+# enforced until Redis is back), rather than every page failing.
 REDIS_URL = env("REDIS_URL", default="")
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Sessions: logged out after 30 minutes without activity, and 12 hours after logging in whatever happens.
+FLOWPARTY_SESSION_IDLE_TIMEOUT = env.int("FLOWPARTY_SESSION_IDLE_TIMEOUT", default=30 * 60)
+FLOWPARTY_SESSION_ABSOLUTE_TIMEOUT = env.int("FLOWPARTY_SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = FLOWPARTY_SESSION_ABSOLUTE_TIMEOUT
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Content-Security-Policy (django-csp): no inline script anywhere, every asset from this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Personal data retention: ended registrations older than this are anonymised (`anonymise_ended_records`).
+FLOWPARTY_RETENTION_YEARS = env.int("FLOWPARTY_RETENTION_YEARS", default=5)
+# --- Uploads: the largest file accepted (imports), in bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Celery: Redis broker when configured; otherwise tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
