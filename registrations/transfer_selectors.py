@@ -147,6 +147,15 @@ def _due(members: QuerySet[Member], *, today: date) -> list[DueRow]:
                 relation_here=False, category=member.category, mobility_reason=member.mobility_reason
             )
             add(member, transfer_rules.transfer_suggestions(facts, today=today))
+    # Teachers on secondment (挂职) whose outflow has not been registered yet: remind them too.
+    for member in members.filter(
+        branch__isnull=False, mobility_reason=MobilityReason.SECONDMENT
+    ).select_related("secondary"):
+        if member.pk not in seen:
+            facts = transfer_rules.TransferFacts(
+                relation_here=True, category=member.category, mobility_reason=member.mobility_reason
+            )
+            add(member, transfer_rules.transfer_suggestions(facts, today=today))
     rows.sort(key=lambda r: (r.member.secondary_id, r.suggestion.kind, r.member.number))
     return rows
 

@@ -105,7 +105,7 @@ def _one_open_transfer_message(member: Member) -> str:
     }
 
 
-def _check_branch(branch: Branch | None, *, member: Member, message: str) -> Branch:
+def _check_branch(branch: Branch | None, *, message: str) -> Branch:
     if branch is None or not branch.is_active:
         raise RegistrationError(message)
     return branch
@@ -145,7 +145,6 @@ def _route(transfer: RelationTransfer) -> None:
             raise RegistrationError(_("Choose the county (县、市、区) of the organisation it comes from."))
         branch = _check_branch(
             transfer.to_branch,
-            member=member,
             message=_("Choose the active branch that receives the relation."),
         )
         if branch.secondary_id != member.secondary_id:
@@ -161,7 +160,6 @@ def _route(transfer: RelationTransfer) -> None:
     elif transfer.direction == TransferDirection.INTERNAL:
         branch = _check_branch(
             transfer.to_branch,
-            member=member,
             message=_("Choose the active branch that receives the relation."),
         )
         if branch.pk == member.branch_id:

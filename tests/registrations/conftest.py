@@ -133,7 +133,7 @@ def make_transfer(cast, users, divisions, today):
     cancelled."""
     from registrations import transfer_services as ts
 
-    def _make(state="draft", *, direction="out", member=None, checks=True, letter=True, **data):
+    def _make(state="draft", *, direction="out", member=None, checks=True, **data):
         member = member or cast["members"]["a1_member"]
         if direction == "out":
             defaults = {
