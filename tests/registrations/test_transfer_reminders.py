@@ -118,3 +118,10 @@ def test_the_management_command_runs_the_same_job(due_member):
     call_command("send_transfer_reminders")
     call_command("send_transfer_reminders")
     assert TransferReminder.objects.count() == 1
+
+
+def test_the_celery_task_calls_the_same_job(due_member):
+    from registrations.tasks import send_transfer_reminders
+
+    assert send_transfer_reminders.delay().get() == {"sent": 1, "addressed": 2}
+    assert send_transfer_reminders.delay().get()["sent"] == 0
