@@ -52,6 +52,12 @@ ENTRIES: dict[str, dict] = {
         # both windows at the month's end, after the day's last submissions.
         "schedule": shanghai_crontab(minute=55, hour=23, day_of_month=31, month_of_year="3,10"),
     },
+    "send-transfer-reminders": {
+        "task": "registrations.tasks.send_transfer_reminders",
+        # Daily 07:15, after the deadline job: Art. 5 reminders (due to transfer, contact abroad every 6 months,
+        # receipts not returned, graduates kept two years); each is claimed once per period, so daily is safe.
+        "schedule": shanghai_crontab(minute=15, hour=7),
+    },
     "send-pending-notification-emails": {
         "task": "members.tasks.send_pending_notification_emails",
         # Every 5 minutes: e-mails are sent right after a notification is committed; this sweep sends the

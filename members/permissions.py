@@ -216,6 +216,31 @@ def _report_as_member(scope: Scope, obj=None) -> bool:
     return obj is None or getattr(obj, "member_id", getattr(obj, "pk", None)) == scope.member_id
 
 
+def _view_transfer(scope: Scope, obj) -> bool:
+    """A transfer: the handling organisation and branch, the receiving ones for a move between our branches,
+    or the member."""
+    return (
+        _view_record(scope, obj)
+        or getattr(obj, "to_secondary_id", None) in scope.secondary_ids
+        or getattr(obj, "to_branch_id", None) in scope.branch_ids
+    )
+
+
+def _check_dossier(scope: Scope, obj) -> bool:
+    # Art. 5: the origin checks before a transfer out, the receiver before a transfer in.
+    return _change_record(scope, obj) or getattr(obj, "to_secondary_id", None) in scope.secondary_ids
+
+
+def _approve_at_branch(scope: Scope, obj) -> bool:
+    # The branch secretary decides the first step; the secondary organisation stands in for a branch
+    # without one, and the department may act anywhere.
+    return scope.all or _in_branch(scope, obj) or _in_secondary(scope, obj)
+
+
+def _approve_at_secondary(scope: Scope, obj) -> bool:
+    return scope.all or _in_secondary(scope, obj)
+
+
 RULES = {
     "view_member": _view_member,
     "change_member": _change_member,
@@ -238,6 +263,20 @@ RULES = {
     "view_campaign_task": _view_record,
     "submit_campaign_report": _in_secondary_only,
     "view_all": _org_department_only,
+    # Formal transfers and membership retention (Art. 5)
+    "list_transfers": _list_members,
+    "view_transfer": _view_transfer,
+    "add_transfer": _add_record,
+    "change_transfer": _change_record,
+    "check_dossier": _check_dossier,
+    "approve_transfer_branch": _approve_at_branch,
+    "approve_transfer_secondary": _approve_at_secondary,
+    "approve_transfer_department": _org_department_only,
+    "batch_approve_transfers": _org_department_only,
+    "list_retentions": _list_members,
+    "view_retention": _view_record,
+    "add_retention": _add_record,
+    "change_retention": _change_record,
 }
 
 

@@ -11,7 +11,7 @@ class RegistrationsConfig(AppConfig):
 
         from members import sections as member_sections
 
-        from . import models, sections
+        from . import models, sections, transfer_sections
 
         # Phones are masked in the audit trail as on the pages (PIPL Art. 28).
         mask = "members.identity.mask_for_audit"
@@ -27,5 +27,11 @@ class RegistrationsConfig(AppConfig):
         )
         auditlog.register(models.ChangeReport, mask_callable=mask, mask_fields=["new_phone"])
         auditlog.register(models.Screening)
+        auditlog.register(models.RelationTransfer)
+        auditlog.register(models.DossierCheck)
+        auditlog.register(models.MembershipRetention)
+        auditlog.register(models.RetentionContact)
         member_sections.member_section(sections.member_registrations)
+        member_sections.member_section(transfer_sections.member_transfers)
         member_sections.home_section(sections.home_counters)
+        member_sections.home_section(transfer_sections.home_counters)

@@ -17,6 +17,20 @@ from .models import (
     Screening,
 )
 
+# Art. 5: the facts that make a formal transfer due, on both registrations.
+TRANSFER_FACT_FIELDS = [
+    "settled_on",
+    "housing_kind",
+    "housing_since",
+    "contract_signed_on",
+    "contract_months",
+]
+TRANSFER_FACT_WIDGETS = {
+    "settled_on": DateInput(),
+    "housing_since": DateInput(),
+    "contract_signed_on": DateInput(),
+}
+
 
 class CountyChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
@@ -150,12 +164,17 @@ class OutflowForm(PlaceFieldsMixin, BootstrapFormMixin, forms.ModelForm):
             "certificate_number",
             "platform_recorded_on",
             "pre_departure_education_on",
+            *TRANSFER_FACT_FIELDS,
+            "doctoral_study",
+            "going_abroad",
+            "wishes_to_transfer",
         ]
         widgets = {
             "departure_on": DateInput(),
             "expected_return_on": DateInput(),
             "platform_recorded_on": DateInput(),
             "pre_departure_education_on": DateInput(),
+            **TRANSFER_FACT_WIDGETS,
             "unit_has_party_org": forms.Select(
                 choices=[(None, _("Unknown")), (True, _("Yes")), (False, _("No"))]
             ),
@@ -310,8 +329,9 @@ class InflowForm(PlaceFieldsMixin, BootstrapFormMixin, forms.ModelForm):
             "reason",
             "designated_contact",
             "designated_contact_phone",
+            *TRANSFER_FACT_FIELDS,
         ]
-        widgets = {"origin_registered_on": DateInput()}
+        widgets = {"origin_registered_on": DateInput(), **TRANSFER_FACT_WIDGETS}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, MobilityReason, SecondaryOrganization
 
-from . import rules
+from . import rules, transfer_rules
 
 
 class Division(models.Model):
@@ -96,6 +96,11 @@ class EndReason(models.TextChoices):
     RETURNED = "returned", _("Returned")
     TRANSFERRED = "transferred", _("Relation transferred")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class HousingKind(models.TextChoices):
+    BOUGHT = "bought", _("Bought")
+    RENTED = "rented", _("Rented")
 
 
 class InflowSource(models.TextChoices):
@@ -210,6 +215,20 @@ class OutflowRegistration(IntakeClockMixin):
     )
     pre_departure_education_on = models.DateField(_("pre-departure education on"), null=True, blank=True)
 
+    # Art. 5: the facts that make a formal transfer due (see transfer_rules.transfer_suggestions).
+    settled_on = models.DateField(_("household registration settled there on"), null=True, blank=True)
+    housing_kind = models.CharField(_("housing"), max_length=8, choices=HousingKind.choices, blank=True)
+    housing_since = models.DateField(_("living in that housing since"), null=True, blank=True)
+    contract_signed_on = models.DateField(_("labour or employment contract signed on"), null=True, blank=True)
+    contract_months = models.PositiveSmallIntegerField(_("contract term (months)"), null=True, blank=True)
+    doctoral_study = models.BooleanField(_("studying for a doctorate"), default=False)
+    going_abroad = models.BooleanField(_("going abroad to study or for exchange"), default=False)
+    wishes_to_transfer = models.BooleanField(
+        _("wishes to transfer the formal relation"),
+        default=False,
+        help_text=_("For retirees living elsewhere: their relation moves only if they wish (Art. 5)."),
+    )
+
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
     reported_on = models.DateField(_("reported in on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
@@ -273,6 +292,25 @@ class OutflowRegistration(IntakeClockMixin):
     def advice_fits(self) -> bool:
         return not self.destination_org_kind or self.destination_org_kind in self.advice
 
+    def transfer_facts(self) -> transfer_rules.TransferFacts:
+        member = self.member
+        return transfer_rules.TransferFacts(
+            relation_here=bool(member.branch_id),
+            away=self.state != OutflowState.ENDED,
+            category=member.category,
+            mobility_reason=self.reason or member.mobility_reason,
+            settled_on=self.settled_on,
+            housing_since=self.housing_since,
+            contract_signed_on=self.contract_signed_on,
+            contract_months=self.contract_months,
+            doctoral_study=self.doctoral_study,
+            going_abroad=self.going_abroad,
+            wishes_to_transfer=self.wishes_to_transfer,
+        )
+
+    def transfer_suggestions(self, today=None) -> list[transfer_rules.Suggestion]:
+        return transfer_rules.transfer_suggestions(self.transfer_facts(), today=today or timezone.localdate())
+
 
 class InflowRegistration(IntakeClockMixin):
     """流入登记: kept by the receiving secondary organisation (Art. 2, Art. 4, Annex 2)."""
@@ -313,6 +351,13 @@ class InflowRegistration(IntakeClockMixin):
     origin_mpo_name = models.CharField(_("origin's mobile-member organisation"), max_length=200, blank=True)
     origin_confirmed_on = models.DateField(_("origin confirmed on"), null=True, blank=True)
 
+    # Art. 5: the facts that make a formal transfer due (see transfer_rules.transfer_suggestions).
+    settled_on = models.DateField(_("household registration settled there on"), null=True, blank=True)
+    housing_kind = models.CharField(_("housing"), max_length=8, choices=HousingKind.choices, blank=True)
+    housing_since = models.DateField(_("living in that housing since"), null=True, blank=True)
+    contract_signed_on = models.DateField(_("labour or employment contract signed on"), null=True, blank=True)
+    contract_months = models.PositiveSmallIntegerField(_("contract term (months)"), null=True, blank=True)
+
     contacted_on = models.DateField(_("contacted on"), null=True, blank=True)
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
@@ -347,6 +392,21 @@ class InflowRegistration(IntakeClockMixin):
 
     def get_absolute_url(self):
         return reverse("registrations:inflow_detail", args=[self.pk])
+
+    def transfer_facts(self) -> transfer_rules.TransferFacts:
+        member = self.member
+        return transfer_rules.TransferFacts(
+            relation_here=bool(member.branch_id),
+            category=member.category,
+            mobility_reason=self.reason or member.mobility_reason,
+            settled_on=self.settled_on,
+            housing_since=self.housing_since,
+            contract_signed_on=self.contract_signed_on,
+            contract_months=self.contract_months,
+        )
+
+    def transfer_suggestions(self, today=None) -> list[transfer_rules.Suggestion]:
+        return transfer_rules.transfer_suggestions(self.transfer_facts(), today=today or timezone.localdate())
 
 
 class EventAction(models.TextChoices):
@@ -679,3 +739,447 @@ class CampaignReminder(models.Model):
 
     def __str__(self):
         return f"{self.task} · {self.week}"
+
+
+# --- Formal relation transfers, dossier checks and membership retention (Art. 5) -----------------------
+
+
+class TransferDirection(models.TextChoices):
+    OUT = transfer_rules.Direction.OUT, _("Transfer out")
+    IN = transfer_rules.Direction.IN, _("Transfer in")
+    INTERNAL = transfer_rules.Direction.INTERNAL, _("Between our branches")
+
+
+class TransferState(models.TextChoices):
+    DRAFT = transfer_rules.TransferState.DRAFT, _("Draft")
+    PENDING = transfer_rules.TransferState.PENDING, _("Awaiting approval")
+    RETURNED = transfer_rules.TransferState.RETURNED, _("Returned for revision")
+    REFUSED = transfer_rules.TransferState.REFUSED, _("Refused")
+    APPROVED = transfer_rules.TransferState.APPROVED, _("Approved")
+    COMPLETED = transfer_rules.TransferState.COMPLETED, _("Completed")
+    CANCELLED = transfer_rules.TransferState.CANCELLED, _("Cancelled")
+
+
+class TransferStage(models.TextChoices):
+    BRANCH = transfer_rules.Stage.BRANCH, _("Branch")
+    SECONDARY = transfer_rules.Stage.SECONDARY, _("Secondary organisation")
+    DEPARTMENT = transfer_rules.Stage.DEPARTMENT, _("Organisation department")
+
+
+class DueKind(models.TextChoices):
+    RESIDENCE = transfer_rules.DueKind.RESIDENCE, _("Settled, housed and living there for 6 months or more")
+    CONTRACT = transfer_rules.DueKind.CONTRACT, _("Labour or employment contract of 6 months or more")
+    NEW_TEACHER = transfer_rules.DueKind.NEW_TEACHER, _("New teacher: transfer in")
+    UPGRADE_STUDENT = transfer_rules.DueKind.UPGRADE_STUDENT, _("Upgrade student: transfer in")
+    DOCTORAL_STUDY = (
+        transfer_rules.DueKind.DOCTORAL_STUDY,
+        _("Teacher studying for a doctorate: transfer out"),
+    )
+    SECONDMENT = transfer_rules.DueKind.SECONDMENT, _("Teacher on secondment: transfer out")
+    RETIREE_WISH = transfer_rules.DueKind.RETIREE_WISH, _("Retiree living elsewhere who wishes to transfer")
+    ABROAD = transfer_rules.DueKind.ABROAD, _("Going abroad: apply for membership retention")
+
+
+class TransferBasis(models.TextChoices):
+    """Why a transfer was started: a due suggestion (Art. 5) or by hand."""
+
+    RESIDENCE = DueKind.RESIDENCE.value, DueKind.RESIDENCE.label
+    CONTRACT = DueKind.CONTRACT.value, DueKind.CONTRACT.label
+    NEW_TEACHER = DueKind.NEW_TEACHER.value, DueKind.NEW_TEACHER.label
+    UPGRADE_STUDENT = DueKind.UPGRADE_STUDENT.value, DueKind.UPGRADE_STUDENT.label
+    DOCTORAL_STUDY = DueKind.DOCTORAL_STUDY.value, DueKind.DOCTORAL_STUDY.label
+    SECONDMENT = DueKind.SECONDMENT.value, DueKind.SECONDMENT.label
+    RETIREE_WISH = DueKind.RETIREE_WISH.value, DueKind.RETIREE_WISH.label
+    OTHER = "other", _("Other (entered by hand)")
+
+
+class RelationTransferQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=transfer_rules.OPEN_STATES)
+
+    def receipt_overdue(self, today=None):
+        """Letters issued whose receipt (回执) has not come back within the validity period."""
+        today = today or timezone.localdate()
+        return self.filter(
+            letter_valid_until__isnull=False, letter_valid_until__lt=today, receipt_returned_on__isnull=True
+        ).exclude(state=TransferState.CANCELLED)
+
+
+class RelationTransfer(models.Model):
+    """组织关系转接 (Art. 5): moving a member's formal relation, through the approval chain
+    branch -> secondary organisation -> organisation department, with the dossier checks and the
+    introduction letter. Kept by the member's secondary organisation; state changes only in
+    transfer_services.py, each one recorded as a TransferStep."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("member")
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=TransferDirection.choices)
+    basis = models.CharField(
+        _("why"), max_length=20, choices=TransferBasis.choices, default=TransferBasis.OTHER
+    )
+    # The side that handles it (the member's secondary organisation, and the branch whose secretary
+    # approves the first step): the origin branch for a transfer out or a move, the receiving one for a
+    # transfer in.
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("secondary organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers",
+        verbose_name=_("branch"),
+    )
+    from_branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from branch"),
+    )
+    from_org_name = models.CharField(_("from organisation"), max_length=200, blank=True)
+    to_secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to secondary organisation"),
+    )
+    to_branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to branch"),
+    )
+    to_org_name = models.CharField(_("to organisation"), max_length=200, blank=True)
+    other_county = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("county at the other end"),
+    )
+    flow_scope = models.CharField(_("flow scope"), max_length=16, choices=FlowScope.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    state = models.CharField(
+        _("state"), max_length=12, choices=TransferState.choices, default=TransferState.DRAFT, db_index=True
+    )
+    stage = models.CharField(
+        _("step"), max_length=12, choices=TransferStage.choices, blank=True, db_index=True
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for returning or refusing"), blank=True)
+
+    dues_paid_until = models.DateField(
+        _("dues paid up to (month)"), null=True, blank=True, help_text=_("The first day of the month.")
+    )
+
+    # 介绍信 and its tear-off receipt (回执)
+    letter_number = models.CharField(_("letter number"), max_length=32, blank=True)
+    letter_issued_on = models.DateField(_("letter issued on"), null=True, blank=True)
+    letter_valid_days = models.PositiveSmallIntegerField(_("letter valid for (days)"), null=True, blank=True)
+    letter_valid_until = models.DateField(_("letter valid until"), null=True, blank=True, db_index=True)
+    letter_print_count = models.PositiveIntegerField(_("times printed"), default=0)
+    letter_last_printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last printed by"),
+    )
+    letter_last_printed_at = models.DateTimeField(_("last printed at"), null=True, blank=True)
+    receipt_returned_on = models.DateField(_("receipt returned on"), null=True, blank=True)
+    receipt_note = models.CharField(_("receipt note"), max_length=200, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RelationTransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("relation transfer")
+        verbose_name_plural = _("relation transfers")
+        constraints = [
+            # A member has at most one open transfer at a time.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state__in=sorted(transfer_rules.OPEN_STATES)),
+                name="one_open_transfer_per_member",
+            ),
+            models.CheckConstraint(
+                name="transfer_pending_has_a_stage",
+                condition=Q(state="pending", stage__in=["branch", "secondary", "department"])
+                | (~Q(state="pending") & Q(stage="")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["secondary", "state"]),
+            models.Index(fields=["state", "stage"]),
+        ]
+
+    def __str__(self):
+        return _("Transfer of %(member)s") % {"member": self.member.name}
+
+    def get_absolute_url(self):
+        return reverse("registrations:transfer_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in transfer_rules.OPEN_STATES
+
+    @property
+    def origin_label(self) -> str:
+        return str(self.from_branch) if self.from_branch_id else self.from_org_name
+
+    @property
+    def destination_label(self) -> str:
+        return str(self.to_branch) if self.to_branch_id else self.to_org_name
+
+    @property
+    def is_cross_province(self) -> bool:
+        return self.flow_scope == FlowScope.OTHER_PROVINCE
+
+    @property
+    def has_letter(self) -> bool:
+        """Our introduction letter goes with a transfer out or a move between our branches; a transfer in
+        arrives with the origin's letter."""
+        return self.direction != TransferDirection.IN
+
+    def receipt_is_overdue(self, today=None) -> bool:
+        return transfer_rules.receipt_overdue(
+            issued_on=self.letter_issued_on,
+            valid_days=self.letter_valid_days,
+            returned_on=self.receipt_returned_on,
+            today=today or timezone.localdate(),
+        )
+
+
+class DossierCheck(models.Model):
+    """One item of the dossier check before a transfer (Art. 5), with who checked it and when."""
+
+    class Item(models.TextChoices):
+        ADMISSION_MATERIALS = (
+            transfer_rules.CheckItem.ADMISSION_MATERIALS,
+            _("Admission materials are complete and in order"),
+        )
+        DEVELOPMENT_PROCEDURES = (
+            transfer_rules.CheckItem.DEVELOPMENT_PROCEDURES,
+            _("Development procedures comply with the rules"),
+        )
+        DUES_PAID = transfer_rules.CheckItem.DUES_PAID, _("Party dues paid up to a month")
+        DOSSIER_REVIEWED = transfer_rules.CheckItem.DOSSIER_REVIEWED, _("The member's dossier checked")
+        PLATFORM_RECORD = (
+            transfer_rules.CheckItem.PLATFORM_RECORD,
+            _("The record on the provincial platform compared"),
+        )
+        MISSING_DATA = transfer_rules.CheckItem.MISSING_DATA, _("Missing data completed")
+
+    transfer = models.ForeignKey(RelationTransfer, on_delete=models.CASCADE, related_name="checks")
+    item = models.CharField(_("item"), max_length=32, choices=Item.choices)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    done_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("dossier check")
+        verbose_name_plural = _("dossier checks")
+        constraints = [models.UniqueConstraint(fields=["transfer", "item"], name="one_check_per_item")]
+
+    def __str__(self):
+        return self.get_item_display()
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class TransferDecision(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Details changed")
+    SUBMIT = "submit", _("Submitted for approval")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned for revision")
+    REFUSE = "refuse", _("Refused")
+    CHECK = "check", _("Dossier item checked")
+    LETTER = "letter", _("Introduction letter printed")
+    RECEIPT = "receipt", _("Receipt returned")
+    COMPLETE = "complete", _("Completed: the formal relation moved")
+    CANCEL = "cancel", _("Cancelled")
+
+
+class TransferStep(models.Model):
+    """One audited step of a transfer: an approval decision at a stage of the chain, or another change."""
+
+    transfer = models.ForeignKey(RelationTransfer, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(_("step"), max_length=12, choices=TransferStage.choices, blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=TransferDecision.choices)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("transfer step")
+        verbose_name_plural = _("transfer steps")
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {self.at:%Y-%m-%d}"
+
+    @property
+    def from_state_label(self) -> str:
+        return dict(TransferState.choices).get(self.from_state, self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return dict(TransferState.choices).get(self.to_state, self.to_state)
+
+
+class RetentionState(models.TextChoices):
+    ACTIVE = "active", _("Retained")
+    ENDED = "ended", _("Ended")
+
+
+class MembershipRetentionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=RetentionState.ACTIVE)
+
+    def contact_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.active().filter(next_contact_due_on__lt=today)
+
+
+class MembershipRetention(models.Model):
+    """保留党籍 (Art. 5): a member studying or on exchange abroad, kept in touch at least every 6 months."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="retentions", verbose_name=_("member")
+    )
+    secondary = models.ForeignKey(
+        SecondaryOrganization,
+        on_delete=models.PROTECT,
+        related_name="retentions",
+        verbose_name=_("secondary organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=RetentionState.choices, default=RetentionState.ACTIVE, db_index=True
+    )
+    country = models.CharField(_("country or region"), max_length=64)
+    institution = models.CharField(_("institution abroad"), max_length=200)
+    started_on = models.DateField(_("retained from"))
+    expected_end_on = models.DateField(_("expected end"))
+    emergency_contact_1 = models.CharField(_("first emergency contact"), max_length=64)
+    emergency_contact_1_phone = models.CharField(_("first emergency contact's phone"), max_length=20)
+    emergency_contact_1_relation = models.CharField(_("relationship"), max_length=32, blank=True)
+    emergency_contact_2 = models.CharField(_("second emergency contact"), max_length=64)
+    emergency_contact_2_phone = models.CharField(_("second emergency contact's phone"), max_length=20)
+    emergency_contact_2_relation = models.CharField(_("relationship"), max_length=32, blank=True)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    next_contact_due_on = models.DateField(_("next contact due"), null=True, blank=True, db_index=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_note = models.CharField(_("how it ended"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipRetentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("membership retention")
+        verbose_name_plural = _("membership retentions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(state="active"), name="one_active_retention_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Membership retention of %(member)s") % {"member": self.member.name}
+
+    def get_absolute_url(self):
+        return reverse("registrations:retention_detail", args=[self.pk])
+
+    def contact_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.state == RetentionState.ACTIVE
+            and bool(self.next_contact_due_on)
+            and self.next_contact_due_on < today
+        )
+
+
+class RetentionContact(models.Model):
+    """One contact with a member abroad (at least every 6 months)."""
+
+    retention = models.ForeignKey(MembershipRetention, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("contacted on"))
+    method = models.CharField(_("method"), max_length=16, choices=ScreeningMethod.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name = _("contact with a member abroad")
+        verbose_name_plural = _("contacts with members abroad")
+
+    def __str__(self):
+        return f"{self.retention.member.name} {self.contacted_on}"
+
+
+class TransferReminder(models.Model):
+    """A reminder already sent: (kind, subject, period) is sent once, so the reminder job is idempotent."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    subject = models.CharField(_("subject"), max_length=64)  # "member:12", "retention:3", "transfer:5"
+    period = models.CharField(_("period"), max_length=16)  # "2025-03" or a due date
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("transfer reminder")
+        verbose_name_plural = _("transfer reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "period"], name="one_reminder_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject} {self.period}"

@@ -58,6 +58,15 @@ OUTFLOW_FIELDS = (
     "certificate_number",
     "platform_recorded_on",
     "pre_departure_education_on",
+    # Art. 5 facts (formal transfer due)
+    "settled_on",
+    "housing_kind",
+    "housing_since",
+    "contract_signed_on",
+    "contract_months",
+    "doctoral_study",
+    "going_abroad",
+    "wishes_to_transfer",
 )
 INFLOW_FIELDS = (
     "origin_org_name",
@@ -70,6 +79,12 @@ INFLOW_FIELDS = (
     "reason",
     "designated_contact",
     "designated_contact_phone",
+    # Art. 5 facts (formal transfer due)
+    "settled_on",
+    "housing_kind",
+    "housing_since",
+    "contract_signed_on",
+    "contract_months",
 )
 
 
@@ -143,6 +158,19 @@ def _check_outflow_dates(outflow: OutflowRegistration) -> None:
         raise RegistrationError(_("The departure date is after the expected return; check both dates."))
 
 
+def _check_transfer_facts(registration) -> None:
+    """Art. 5 facts: dates that have happened, and each date with what it needs to mean something."""
+    _not_future(registration.settled_on, _("The date the household registration was settled"))
+    _not_future(registration.housing_since, _("The date living in that housing began"))
+    _not_future(registration.contract_signed_on, _("The contract signing date"))
+    if registration.housing_since and not registration.housing_kind:
+        raise RegistrationError(_("Say whether the housing is bought or rented."))
+    if registration.housing_kind and not registration.housing_since:
+        raise RegistrationError(_("Enter since when the member has lived in that housing."))
+    if (registration.contract_months is None) != (registration.contract_signed_on is None):
+        raise RegistrationError(_("Enter both the contract signing date and its term in months."))
+
+
 def _save(obj, actor) -> None:
     with set_actor(actor):
         obj.save()
@@ -194,6 +222,7 @@ def outflow_create(
     )
     _apply(outflow, data, OUTFLOW_FIELDS)
     _check_outflow_dates(outflow)
+    _check_transfer_facts(outflow)
     try:
         with transaction.atomic():
             _save(outflow, actor)
@@ -215,6 +244,7 @@ def outflow_update(*, outflow: OutflowRegistration, actor, data: dict[str, Any])
         raise RegistrationError(_("This registration has ended and can no longer be changed."))
     _apply(outflow, data, OUTFLOW_FIELDS)
     _check_outflow_dates(outflow)
+    _check_transfer_facts(outflow)
     if outflow.registered_on:
         _start_outflow_clock(outflow)  # a corrected destination may change the deadline (30 or 60 days)
     _save(outflow, actor)
@@ -535,6 +565,7 @@ def inflow_create(
         )
     inflow = InflowRegistration(member=member, secondary=secondary, created_by=actor)
     _apply(inflow, data, INFLOW_FIELDS)
+    _check_transfer_facts(inflow)
     _start_inflow_clock(inflow)
     _save(inflow, actor)
     _event(inflow, action="create", from_state="", actor=actor)
@@ -547,6 +578,7 @@ def inflow_update(*, inflow: InflowRegistration, actor, data: dict[str, Any]) ->
     if inflow.state == InflowState.ENDED:
         raise RegistrationError(_("This registration has ended and can no longer be changed."))
     _apply(inflow, data, INFLOW_FIELDS)
+    _check_transfer_facts(inflow)
     _start_inflow_clock(inflow)
     _save(inflow, actor)
     _event(inflow, action="update", from_state=inflow.state, actor=actor)

@@ -24,3 +24,12 @@ def remind_batch_campaigns():
 @shared_task(name="registrations.tasks.close_batch_campaigns")
 def close_batch_campaigns():
     return [c.pk for c in jobs.campaign_close()]
+
+
+@shared_task(name="registrations.tasks.send_transfer_reminders")
+def send_transfer_reminders():
+    # Idempotent (TransferReminder claims each kind/subject/period), so a rerun in the same period sends nothing.
+    from .transfer_reminders import transfer_reminders_send
+
+    result = transfer_reminders_send()
+    return {"sent": result.sent, "addressed": result.addressed}

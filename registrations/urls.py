@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer_views, views
 
 app_name = "registrations"
 
@@ -33,4 +33,19 @@ urlpatterns = [
     path("campaigns/tasks/<int:pk>/", views.campaign_task, name="campaign_task"),
     path("pending/", views.pending_work, name="pending_work"),
     path("places/children/", views.place_children, name="place_children"),
+    # Formal relation transfers and membership retention (Art. 5)
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/new/", transfer_views.transfer_create, name="transfer_create"),
+    path("transfers/due/", transfer_views.transfer_due, name="transfer_due"),
+    path("transfers/batch-approve/", transfer_views.transfer_batch, name="transfer_batch"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/edit/", transfer_views.transfer_edit, name="transfer_edit"),
+    path("transfers/<int:pk>/check/", transfer_views.transfer_check, name="transfer_check"),
+    path("transfers/<int:pk>/letter/", transfer_views.transfer_letter, name="transfer_letter"),
+    path("transfers/<int:pk>/<str:action>/", transfer_views.transfer_action, name="transfer_action"),
+    path("retentions/", transfer_views.retention_list, name="retention_list"),
+    path("retentions/new/", transfer_views.retention_create, name="retention_create"),
+    path("retentions/<int:pk>/", transfer_views.retention_detail, name="retention_detail"),
+    path("retentions/<int:pk>/contact/", transfer_views.retention_contact, name="retention_contact"),
+    path("retentions/<int:pk>/end/", transfer_views.retention_end, name="retention_end"),
 ]

@@ -120,6 +120,53 @@ MATRIX = {
     "notifications:open": (_r("notifications:open", lambda w: w["notice"]), POST_ONLY),
     "notifications:read": (_r("notifications:read", lambda w: w["notice"]), POST_ONLY),
     "notifications:read_all": (_r("notifications:read_all"), POST_ONLY),
+    # Formal transfers and membership retention (Art. 5)
+    "registrations:transfer_list": (_r("registrations:transfer_list"), LIST),
+    "registrations:transfer_create": (_r("registrations:transfer_create"), CREATE),
+    "registrations:transfer_due": (_r("registrations:transfer_due"), LIST),
+    "registrations:transfer_batch": (_r("registrations:transfer_batch"), ORG_DEPARTMENT),
+    "registrations:transfer_detail": (
+        _r("registrations:transfer_detail", lambda w: w["transfer"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "registrations:transfer_detail (own)": (
+        _r("registrations:transfer_detail", lambda w: w["own_transfer"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, OK, MISSING),
+    ),
+    "registrations:transfer_detail (move to sec_b's organisation)": (
+        _r("registrations:transfer_detail", lambda w: w["move_transfer"].pk),
+        _row(LOGIN, OK, OK, OK, OK, MISSING, MISSING),
+    ),
+    "registrations:transfer_edit": (
+        _r("registrations:transfer_edit", lambda w: w["draft_transfer"].pk),
+        _row(LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "registrations:transfer_check": (
+        _r("registrations:transfer_check", lambda w: w["transfer"].pk),
+        POST_ONLY,
+    ),
+    "registrations:transfer_letter": (
+        _r("registrations:transfer_letter", lambda w: w["transfer"].pk),
+        POST_ONLY,
+    ),
+    "registrations:transfer_action": (
+        _r("registrations:transfer_action", lambda w: w["transfer"].pk, "approve"),
+        POST_ONLY,
+    ),
+    "registrations:retention_list": (_r("registrations:retention_list"), LIST),
+    "registrations:retention_create": (_r("registrations:retention_create"), CREATE),
+    "registrations:retention_detail": (
+        _r("registrations:retention_detail", lambda w: w["retention"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "registrations:retention_contact": (
+        _r("registrations:retention_contact", lambda w: w["retention"].pk),
+        POST_ONLY,
+    ),
+    "registrations:retention_end": (
+        _r("registrations:retention_end", lambda w: w["retention"].pk),
+        POST_ONLY,
+    ),
 }
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]
@@ -173,6 +220,54 @@ def world(cast):
         "inflow": inflow,
         "report": report,
         "notice": notice,
+        **_transfer_world(cast, today),
+    }
+
+
+def _transfer_world(cast, today):
+    """A transfer out at the secondary step (a1_member, branch_a1's), a draft, member_a's own, a move into
+    sec_b's organisation, and a member abroad."""
+    from members.models import User
+    from registrations import transfer_services as ts
+    from registrations.models import Division
+    from tests.factories import MemberFactory
+
+    users = {u.username: u for u in User.objects.filter(username__in=["sec_a", "branch_a1", "orgdept"])}
+    out = {"to_org_name": "中共四川大学委员会", "other_county": Division.objects.get(pk="510107")}
+
+    def create(member, direction="out", data=out):
+        return ts.transfer_create(actor=users["sec_a"], member=member, direction=direction, data=data)
+
+    transfer = create(cast["members"]["a1_member"])
+    ts.transfer_submit(transfer=transfer, actor=users["sec_a"])
+    ts.transfer_approve(transfer=transfer, actor=users["branch_a1"])  # now at the secondary step
+    draft = create(MemberFactory(branch=cast["branch_a1"], secondary=cast["org_a"]))
+    own = create(cast["members"]["member_a"])
+    move = create(
+        MemberFactory(branch=cast["branch_a1"], secondary=cast["org_a"]),
+        direction="internal",
+        data={"to_branch": cast["branch_b0"]},
+    )
+    retention = ts.retention_create(
+        actor=users["sec_a"],
+        member=cast["members"]["a1_member"],
+        data={
+            "country": "英国",
+            "institution": "爱丁堡大学",
+            "started_on": today,
+            "expected_end_on": today + timedelta(days=365),
+            "emergency_contact_1": "王父",
+            "emergency_contact_1_phone": "13900000001",
+            "emergency_contact_2": "李母",
+            "emergency_contact_2_phone": "13900000002",
+        },
+    )
+    return {
+        "transfer": transfer,
+        "draft_transfer": draft,
+        "own_transfer": own,
+        "move_transfer": move,
+        "retention": retention,
     }
 
 
@@ -207,6 +302,36 @@ POSTS = {
         _r("registrations:whereabouts_clear", A1_MEMBER),
         _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
     ),
+    # At the secondary step: the branch secretary sees it but does not decide it.
+    "transfer approve": (
+        _r("registrations:transfer_action", lambda w: w["transfer"].pk, "approve"),
+        _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "transfer refuse without a reason": (
+        _r("registrations:transfer_action", lambda w: w["transfer"].pk, "refuse"),
+        _row(LOGIN, 400, 400, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "transfer complete before approval": (
+        _r("registrations:transfer_action", lambda w: w["transfer"].pk, "complete"),
+        _row(LOGIN, 400, 400, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "transfer check": (
+        _r("registrations:transfer_check", lambda w: w["transfer"].pk),
+        _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    # Not approved yet: the letter is refused (400) to those who could print it.
+    "transfer letter before approval": (
+        _r("registrations:transfer_letter", lambda w: w["transfer"].pk),
+        _row(LOGIN, 400, 400, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "transfer batch approval": (
+        _r("registrations:transfer_batch"),
+        _row(LOGIN, 200, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ),
+    "retention contact": (
+        _r("registrations:retention_contact", lambda w: w["retention"].pk),
+        _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
 }
 POST_CASES = [(name, role) for name in POSTS for role in ROLES]
 
@@ -217,7 +342,15 @@ def test_each_role_gets_the_right_answer_when_changing_things(world, login, name
     today = timezone.localdate().isoformat()
     response = login(role).post(
         build(world),
-        {"report-reported_on": today, "report-destination_org_name": "某支部", "contact-on": today},
+        {
+            "report-reported_on": today,
+            "report-destination_org_name": "某支部",
+            "contact-on": today,
+            "item": "admission_materials",
+            "contact-contacted_on": today,
+            "contact-method": "phone",
+            "complete-on": today,
+        },
     )
     assert response.status_code == expected[role]
 

@@ -115,3 +115,73 @@ def make_inflow(cast, sec_a, inflow_data, today):
         return inflow
 
     return _make
+
+
+@pytest.fixture
+def users(cast):
+    """The approvers of the chain: branch_a1 (branch step for branch_a1's members), sec_a, orgdept."""
+    return {
+        name: User.objects.get(username=name)
+        for name in ("orgdept", "sec_a", "sec_b", "branch_a1", "member_a")
+    }
+
+
+@pytest.fixture
+def make_transfer(cast, users, divisions, today):
+    """A transfer of a member of sec_a's organisation (a1_member, branch_a1 by default), in the state asked for:
+    draft, branch, secondary, department (pending at that step), returned, refused, approved, completed,
+    cancelled."""
+    from registrations import transfer_services as ts
+
+    def _make(state="draft", *, direction="out", member=None, checks=True, **data):
+        member = member or cast["members"]["a1_member"]
+        if direction == "out":
+            defaults = {
+                "to_org_name": "中共四川大学委员会文学与新闻学院委员会",
+                "other_county": Division.objects.get(pk="510107"),
+            }
+        elif direction == "internal":
+            defaults = {"to_branch": cast["branch_a0"]}
+        else:
+            defaults = {
+                "from_org_name": "中共四川师范大学委员会",
+                "other_county": Division.objects.get(pk="510104"),
+                "to_branch": cast["branch_a0"],
+            }
+        defaults.update(data)
+        transfer = ts.transfer_create(actor=users["sec_a"], member=member, direction=direction, data=defaults)
+        if state == "draft":
+            return transfer
+        if state == "cancelled":
+            return ts.transfer_cancel(transfer=transfer, actor=users["sec_a"], reason="计划变更")
+        ts.transfer_submit(transfer=transfer, actor=users["sec_a"])
+        approvers = [users["branch_a1"] if transfer.branch_id == cast["branch_a1"].pk else users["sec_a"]]
+        approvers += [users["sec_a"], users["orgdept"]]
+        stop = {"branch": 0, "returned": 0, "refused": 0, "secondary": 1, "department": 2}.get(state, 3)
+        for approver in approvers[:stop]:
+            ts.transfer_approve(transfer=transfer, actor=approver)
+        if state == "returned":
+            return ts.transfer_return(transfer=transfer, actor=approvers[0], reason="请补充接收党组织全称")
+        if state == "refused":
+            return ts.transfer_refuse(
+                transfer=transfer, actor=approvers[0], reason="该党员档案存在问题，待核实"
+            )
+        if state in ("branch", "secondary", "department", "approved"):
+            if state == "approved" and checks:
+                _check_all(transfer)
+            return transfer
+        _check_all(transfer)
+        if transfer.has_letter:
+            ts.transfer_letter_print(transfer=transfer, actor=users["sec_a"])
+        return ts.transfer_complete(transfer=transfer, actor=users["sec_a"], completed_on=today)
+
+    def _check_all(transfer):
+        for check in transfer.checks.all():
+            ts.transfer_check(
+                transfer=transfer,
+                actor=users["sec_a"],
+                item=check.item,
+                dues_paid_until=today.replace(day=1) if check.item == "dues_paid" else None,
+            )
+
+    return _make
