@@ -7,6 +7,7 @@ refuses to start without the secrets it needs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -156,6 +157,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The periodic schedule (django-celery-beat copies it into the database, where the admin shows it).
+CELERY_BEAT_SCHEDULE = {
+    # Every morning at 07:30 (Asia/Shanghai): checklist items due within two weeks, and overdue ones.
+    "checklist-reminders": {
+        "task": "responsibilities.tasks.send_checklist_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 # --- E-mail: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -177,7 +186,7 @@ FLOWPARTY_COMMITTEE_NAME = env("FLOWPARTY_COMMITTEE_NAME", default="中共乐山
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Demo data loaders that later apps add, run by `seed_demo` after the organisations and members.
-FLOWPARTY_DEMO_LOADERS = ["registrations.demo.load_demo"]
+FLOWPARTY_DEMO_LOADERS = ["registrations.demo.load_demo", "responsibilities.demo.load_demo"]
 
 LOGGING = {
     "version": 1,
