@@ -423,7 +423,8 @@ def _follow_up(item, facts, today) -> list[PeriodStatus]:
     to the other organisation within FOLLOW_UP_DAYS."""
     m = facts.mobility
     period = Period(m.start, max(today, m.start), m.ref)
-    mine = [r for r in facts.records if r.type in item.record_types and r.on >= m.start]
+    # Supervision is rare and its records are kept whole: an unsent disposal is outstanding whenever it was decided.
+    mine = [r for r in facts.records if r.type in item.record_types]
     pending = sorted(r.on for r in mine if r.pending)
     if pending:
         deadline = pending[0] + timedelta(days=FOLLOW_UP_DAYS)
