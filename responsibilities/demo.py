@@ -36,7 +36,7 @@ from .models import (
 )
 
 # Each open outflow member of an organisation gets one of these, in turn (by staff/student number).
-PATTERNS = ["diligent", "lapsed", "missed", "exempt", "diligent", "supervised", "lapsed", "diligent"]
+PATTERNS = ["diligent", "lapsed", "missed", "exempt", "supervised", "diligent", "lapsed", "diligent"]
 
 
 def _period_dates(today):

@@ -296,12 +296,21 @@ class ItemResult:
     status: Status
     current: PeriodStatus | None
     periods: tuple[PeriodStatus, ...] = field(default_factory=tuple)
+    carried_over: bool = False  # overdue because the period just ended was missed and it is still not done
+
+    @property
+    def deadline(self) -> date | None:
+        """The deadline that the status refers to (the missed one, for a duty carried over)."""
+        if self.carried_over:
+            return self.periods[-2].deadline
+        return self.current.deadline if self.current else None
 
     @property
     def missed_earlier(self) -> int:
         """Ended periods that were not met (history; the current status says what is outstanding now)."""
         current = self.current.period if self.current else None
-        return sum(1 for p in self.periods if p.status == Status.OVERDUE and p.period != current)
+        missed = sum(1 for p in self.periods if p.status == Status.OVERDUE and p.period != current)
+        return missed - 1 if self.carried_over else missed  # the carried-over one is the status itself
 
 
 def _status(met: bool, deadline: date | None, today: date) -> Status:
@@ -461,10 +470,9 @@ def evaluate(item: ItemSpec, facts: MemberFacts, today: date) -> ItemResult:
     if not periods:
         return ItemResult(item.code, Status.NOT_APPLICABLE, None)
     current = periods[-1]
-    status = current.status
-    if status == Status.DUE and len(periods) > 1 and periods[-2].status == Status.OVERDUE:
-        status = Status.OVERDUE
-    return ItemResult(item.code, status, current, periods)
+    carried_over = current.status == Status.DUE and len(periods) > 1 and periods[-2].status == Status.OVERDUE
+    status = Status.OVERDUE if carried_over else current.status
+    return ItemResult(item.code, status, current, periods, carried_over)
 
 
 def reminders(item: ItemSpec, facts: MemberFacts, today: date) -> list[tuple[Period, str, date | None]]:

@@ -39,6 +39,11 @@ from .models import Checklist, DemocraticEvaluation, ResponsibilityItem, Supervi
 from .services import ChecklistError
 
 PAGE_SIZE = 25
+ANNEX_LABELS = [
+    (Checklist.ORIGIN, gettext_lazy("Annex 1")),
+    (Checklist.DESTINATION, gettext_lazy("Annex 2")),
+    (Checklist.MEMBER, gettext_lazy("Annex 3")),
+]
 
 
 def _page(request, queryset):
@@ -91,7 +96,7 @@ def overview(request):
     return render(
         request,
         "responsibilities/overview.html",
-        {"summaries": summaries, "checklists": Checklist.choices, "today": timezone.localdate()},
+        {"summaries": summaries, "checklists": ANNEX_LABELS, "today": timezone.localdate()},
     )
 
 

@@ -15,8 +15,8 @@ def status_badge(result, item=None, kind="outflow"):
     tip = []
     if result.current and item is not None:
         tip.append(display.period_label(result.current.period, item.cadence, kind))
-        if result.current.deadline and status in (rules.Status.DUE, rules.Status.OVERDUE):
-            tip.append(_("due %(date)s") % {"date": result.current.deadline.isoformat()})
+        if result.deadline and status in (rules.Status.DUE, rules.Status.OVERDUE):
+            tip.append(_("due %(date)s") % {"date": result.deadline.isoformat()})
         if result.current.done_on:
             tip.append(_("done %(date)s") % {"date": result.current.done_on.isoformat()})
     if result.missed_earlier:

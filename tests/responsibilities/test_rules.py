@@ -332,3 +332,9 @@ def test_an_item_can_only_be_kept_at_the_cadences_its_rule_allows():
     assert rules.ALLOWED_CADENCES[Rule.OUTFLOW_REPORTING] == (Cadence.ONCE,)
     assert Cadence.QUARTER in rules.ALLOWED_CADENCES[Rule.RECORDS]
     assert rules.tally(["met", "met", "overdue"])["met"] == 2
+
+
+def test_a_duty_carried_over_points_at_the_deadline_it_missed():
+    result = rules.evaluate(CONTACT, facts(), date(2025, 4, 10))
+    assert result.status == Status.OVERDUE and result.carried_over
+    assert result.deadline == LAST_DAY_Q1 and result.current.deadline == date(2025, 6, 30)
