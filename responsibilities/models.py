@@ -65,7 +65,7 @@ class RecordType(models.TextChoices):
 
 class Status(models.TextChoices):
     MET = rules.Status.MET, _("Met")
-    DUE = rules.Status.DUE, _("Due")
+    DUE = rules.Status.DUE, pgettext_lazy("checklist", "Due")
     OVERDUE = rules.Status.OVERDUE, _("Overdue")
     EXEMPT = rules.Status.EXEMPT, _("Exempt")
     AS_NEEDED = rules.Status.AS_NEEDED, _("As needed")
@@ -79,7 +79,7 @@ class ResponsibilityItem(models.Model):
     checklist = models.CharField(_("checklist"), max_length=16, choices=Checklist.choices)
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=40)
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("checklist item", "text"))
     rule = models.CharField(_("how it is met"), max_length=24, choices=Rule.choices, editable=False)
     record_types = models.JSONField(_("records that meet it"), default=list, blank=True)
     cadence = models.CharField(_("cadence"), max_length=16, choices=Cadence.choices)
@@ -215,7 +215,7 @@ class OrgLifeSession(models.Model):
         Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
-    title = models.CharField(_("subject"), max_length=200)
+    title = models.CharField(pgettext_lazy("meeting", "subject"), max_length=200)
     held_on = models.DateField(_("date"))
     mode = models.CharField(_("mode"), max_length=16, choices=SessionMode.choices)
     place = models.CharField(_("place or platform"), max_length=200, blank=True)
@@ -287,7 +287,9 @@ class ProbationRecord(MemberRecord):
     source = models.CharField(
         _("learnt from"), max_length=200, blank=True, help_text=_("e.g. the destination branch's opinion")
     )
-    decision = models.CharField(_("decision"), max_length=16, choices=ConversionDecision.choices, blank=True)
+    decision = models.CharField(
+        pgettext_lazy("conversion", "decision"), max_length=16, choices=ConversionDecision.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-recorded_on", "-pk"]
@@ -414,8 +416,8 @@ class Supervision(MemberRecord):
     occurred_on = models.DateField(_("date"))
     issue = models.TextField(_("problem found"))
     action = models.TextField(_("what was done"), blank=True)
-    sent_to = models.CharField(_("sent to"), max_length=200, blank=True)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_to = models.CharField(pgettext_lazy("supervision", "sent to"), max_length=200, blank=True)
+    sent_on = models.DateField(pgettext_lazy("supervision", "sent on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -498,7 +500,7 @@ class Consultation(models.Model):
         verbose_name=_("secondary organisation"),
     )
     matter = models.CharField(_("matter"), max_length=24, choices=MajorMatter.choices)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("meeting", "subject"), max_length=200)
     consulted_on = models.DateField(_("date"))
     method = models.CharField(_("how"), max_length=100, blank=True)
     members = models.ManyToManyField(Member, related_name="+", verbose_name=_("members consulted"))
@@ -620,10 +622,13 @@ class ChecklistReminder(models.Model):
         verbose_name=_("secondary organisation"),
     )
     item = models.ForeignKey(
-        ResponsibilityItem, on_delete=models.CASCADE, related_name="+", verbose_name=_("item")
+        ResponsibilityItem,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("checklist", "item"),
     )
     period_key = models.CharField(_("period"), max_length=32)
-    stage = models.CharField(_("stage"), max_length=16, choices=ReminderStage.choices)
+    stage = models.CharField(pgettext_lazy("reminder", "stage"), max_length=16, choices=ReminderStage.choices)
     member_count = models.PositiveIntegerField(_("members"), default=0)
     recipients = models.TextField(_("recipients"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)

@@ -128,7 +128,7 @@ MEMBER_RECORDS = {
     "contact": RecordKind(
         ContactForm,
         services.contact_record,
-        gettext_lazy("Record a contact"),
+        gettext_lazy("Record contact with the member"),
         message=gettext_lazy("Contact recorded."),
     ),
     "probation": RecordKind(
