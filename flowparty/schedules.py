@@ -58,6 +58,12 @@ ENTRIES: dict[str, dict] = {
         # receipts not returned, graduates kept two years); each is claimed once per period, so daily is safe.
         "schedule": shanghai_crontab(minute=15, hour=7),
     },
+    "send-checklist-reminders": {
+        "task": "responsibilities.tasks.send_checklist_reminders",
+        # Daily 07:30, after the registration jobs: checklist items due within two weeks, and overdue ones
+        # (Annexes 1-3); each (organisation, item, period, stage) is claimed once, so daily is safe.
+        "schedule": shanghai_crontab(minute=30, hour=7),
+    },
     "send-pending-notification-emails": {
         "task": "members.tasks.send_pending_notification_emails",
         # Every 5 minutes: e-mails are sent right after a notification is committed; this sweep sends the

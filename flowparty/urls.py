@@ -25,6 +25,7 @@ urlpatterns = [
     path("registrations/", include("registrations.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("members.notification_urls")),
+    path("checklists/", include("responsibilities.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

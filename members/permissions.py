@@ -241,6 +241,32 @@ def _approve_at_secondary(scope: Scope, obj) -> bool:
     return scope.all or _in_secondary(scope, obj)
 
 
+def _any_role(scope: Scope, obj=None) -> bool:
+    return scope.has_any_role
+
+
+def _record_about_member(scope: Scope, obj) -> bool:
+    """Checklist records about a member (contacts, org life, care, evaluations...): the member's secondary
+    organisation, the branch secretary of the member's branch (or of the record's branch), the department."""
+    return scope.all or _in_secondary(scope, obj) or _in_branch(scope, obj)
+
+
+def _record_for_organization(scope: Scope, obj=None) -> bool:
+    """Org-life sessions and training: for an organisation the user runs, or a branch they run."""
+    if obj is None:
+        return scope.is_staff_role
+    if isinstance(obj, Branch):
+        return scope.all or obj.secondary_id in scope.secondary_ids or obj.pk in scope.branch_ids
+    return scope.all or obj.pk in scope.secondary_ids
+
+
+def _spend_allotment(scope: Scope, obj=None) -> bool:
+    """Art. 9: the organisation the dues were allotted to records what it spent them on."""
+    if obj is None:
+        return scope.all or scope.is_secondary_secretary
+    return scope.all or _in_secondary(scope, obj)
+
+
 RULES = {
     "view_member": _view_member,
     "change_member": _change_member,
@@ -277,6 +303,18 @@ RULES = {
     "view_retention": _view_record,
     "add_retention": _add_record,
     "change_retention": _change_record,
+    # Responsibility checklists (Annexes 1-3) and the records that meet them.
+    "view_checklist_items": _any_role,
+    "edit_checklist_items": _org_department_only,
+    "view_checklists": _list_members,
+    "record_about_member": _record_about_member,
+    "record_conversion": _change_member,
+    "record_org_life": _record_for_organization,
+    "record_consultation": _add_record,
+    "view_dues_allocations": _spend_allotment,
+    "allot_dues": _org_department_only,
+    "spend_allotted_dues": _spend_allotment,
+    "record_inter_department_consultation": _org_department_only,
 }
 
 

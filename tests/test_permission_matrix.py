@@ -167,6 +167,60 @@ MATRIX = {
         _r("registrations:retention_end", lambda w: w["retention"].pk),
         POST_ONLY,
     ),
+    # Responsibility checklists (Annexes 1-3) and the records that meet them.
+    "responsibilities:item_list": (
+        _r("responsibilities:item_list"),
+        _row(LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ),
+    "responsibilities:item_edit": (
+        _r("responsibilities:item_edit", lambda w: w["item"].pk),
+        ORG_DEPARTMENT,
+    ),
+    "responsibilities:overview": (_r("responsibilities:overview"), LIST),
+    "responsibilities:org_matrix": (
+        _r("responsibilities:org_matrix", lambda w: w["org_a"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "responsibilities:member_record_create": (
+        _r("responsibilities:member_record_create", A1_MEMBER, "contact"),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "responsibilities:member_record_create (conversion)": (
+        _r("responsibilities:member_record_create", A1_MEMBER, "conversion"),
+        _row(LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "responsibilities:member_record_create (own record)": (
+        _r("responsibilities:member_record_create", lambda w: w["members"]["member_a"].pk, "dues"),
+        _row(LOGIN, OK, OK, MISSING, MISSING, FORBIDDEN, MISSING),
+    ),
+    "responsibilities:record_follow_up": (
+        _r("responsibilities:record_follow_up", "supervision", lambda w: w["supervision"].pk),
+        POST_ONLY,
+    ),
+    "responsibilities:session_list": (_r("responsibilities:session_list"), LIST),
+    "responsibilities:session_create": (
+        _r("responsibilities:session_create"),
+        _row(LOGIN, OK, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ),
+    "responsibilities:session_detail": (
+        _r("responsibilities:session_detail", lambda w: w["session"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
+    "responsibilities:consultation_list": (_r("responsibilities:consultation_list"), LIST),
+    "responsibilities:consultation_create": (_r("responsibilities:consultation_create"), CREATE),
+    "responsibilities:allocation_list": (
+        _r("responsibilities:allocation_list"),
+        _row(LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ),
+    "responsibilities:allocation_create": (_r("responsibilities:allocation_create"), ORG_DEPARTMENT),
+    "responsibilities:expense_create": (
+        _r("responsibilities:expense_create", lambda w: w["allocation"].pk),
+        _row(LOGIN, OK, OK, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "responsibilities:interdept_list": (_r("responsibilities:interdept_list"), ORG_DEPARTMENT),
+    "responsibilities:interdept_create": (_r("responsibilities:interdept_create"), ORG_DEPARTMENT),
+    "responsibilities:me": (_r("responsibilities:me"), MEMBER_ONLY),
+    "responsibilities:me_record": (_r("responsibilities:me_record", "thought_report"), MEMBER_ONLY),
 }
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]
@@ -211,6 +265,7 @@ def world(cast):
     # A notification addressed to member_a: only member_a may act on it, the organisation department included.
     notice = NotificationFactory(recipient=User.objects.get(username="member_a"), link="/members/").pk
     campaign = jobs.campaign_open(today=date(2026, 3, 1))
+    checklists = _checklist_world(cast, sec_a, today)
     return {
         **cast,
         "campaign": campaign,
@@ -220,6 +275,7 @@ def world(cast):
         "inflow": inflow,
         "report": report,
         "notice": notice,
+        **checklists,
         **_transfer_world(cast, today),
     }
 
@@ -268,6 +324,44 @@ def _transfer_world(cast, today):
         "own_transfer": own,
         "move_transfer": move,
         "retention": retention,
+    }
+
+
+def _checklist_world(cast, sec_a, today):
+    """A session of branch_a1, a pending disposal about a1_member, and org A's dues allotment."""
+    from decimal import Decimal
+
+    from members.models import User
+    from responsibilities import services as checklist_services
+    from responsibilities.models import ResponsibilityItem
+
+    member = cast["members"]["a1_member"]
+    session = checklist_services.session_record(
+        actor=sec_a,
+        secondary=cast["org_a"],
+        branch=cast["branch_a1"],
+        data={"kind": "org_life", "title": "支部主题党日", "held_on": today, "mode": "online"},
+        attendees=[member],
+    )
+    supervision = checklist_services.supervision_record(
+        actor=sec_a,
+        member=member,
+        data={"kind": "disposal", "occurred_on": today, "issue": "长期不交纳党费"},
+    )
+    allocation = checklist_services.allocation_create(
+        actor=User.objects.get(username="orgdept"),
+        data={
+            "year": today.year,
+            "secondary": cast["org_a"],
+            "amount": Decimal("1000"),
+            "allotted_on": today,
+        },
+    )
+    return {
+        "item": ResponsibilityItem.objects.get(code="A1.2"),
+        "session": session,
+        "supervision": supervision,
+        "allocation": allocation,
     }
 
 
@@ -332,6 +426,22 @@ POSTS = {
         _r("registrations:retention_contact", lambda w: w["retention"].pk),
         _row(LOGIN, 302, 302, MISSING, FORBIDDEN, MISSING, MISSING),
     ),
+    "contact log": (
+        _r("responsibilities:member_record_create", A1_MEMBER, "contact"),
+        _row(LOGIN, 302, 302, MISSING, 302, MISSING, MISSING),
+    ),
+    "disposal sent on": (
+        _r("responsibilities:record_follow_up", "supervision", lambda w: w["supervision"].pk),
+        _row(LOGIN, 302, 302, MISSING, 302, MISSING, MISSING),
+    ),
+    "dues spending": (
+        _r("responsibilities:expense_create", lambda w: w["allocation"].pk),
+        _row(LOGIN, 302, 302, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "checklist item edit": (
+        _r("responsibilities:item_edit", lambda w: w["item"].pk),
+        _row(LOGIN, 302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ),
 }
 POST_CASES = [(name, role) for name in POSTS for role in ROLES]
 
@@ -350,6 +460,20 @@ def test_each_role_gets_the_right_answer_when_changing_things(world, login, name
             "contact-contacted_on": today,
             "contact-method": "phone",
             "complete-on": today,
+            # the checklist forms
+            "contacted_on": today,
+            "method": "phone",
+            "with_whom": "本人",
+            "learnt": "表现良好",
+            "sent_to": "流入地党支部",
+            "sent_on": today,
+            "spent_on": today,
+            "purpose": "hardship",
+            "amount": "10",
+            "description": "慰问",
+            "title": "抓定期联系",
+            "text": "加强联系。",
+            "cadence": "half_year",
         },
     )
     assert response.status_code == expected[role]

@@ -23,6 +23,7 @@ DOCUMENTED = {
     "remind-batch-campaigns": ("registrations.tasks.remind_batch_campaigns", "0", "8", "*", "*", "1"),
     "close-batch-campaigns": ("registrations.tasks.close_batch_campaigns", "55", "23", "31", "3,10", "*"),
     "send-transfer-reminders": ("registrations.tasks.send_transfer_reminders", "15", "7", "*", "*", "*"),
+    "send-checklist-reminders": ("responsibilities.tasks.send_checklist_reminders", "30", "7", "*", "*", "*"),
     "send-pending-notification-emails": (
         "members.tasks.send_pending_notification_emails",
         "*/5",

@@ -226,7 +226,11 @@ FLOWPARTY_COMMITTEE_NAME = env("FLOWPARTY_COMMITTEE_NAME", default="中共乐山
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Demo data loaders that later apps add, run by `seed_demo` after the organisations and members.
-FLOWPARTY_DEMO_LOADERS = ["registrations.demo.load_demo", "registrations.transfer_demo.load_demo"]
+FLOWPARTY_DEMO_LOADERS = [
+    "registrations.demo.load_demo",
+    "registrations.transfer_demo.load_demo",
+    "responsibilities.demo.load_demo",
+]
 
 LOGGING = {
     "version": 1,
