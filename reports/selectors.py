@@ -243,9 +243,28 @@ def statistics_table(*, user, start, end, secondary=None) -> dict:
             f["open"] += row["open"]
         for row in qs.exclude(reason="").values("secondary_id", "reason").annotate(n=Count("pk")):
             figures[row["secondary_id"]]["reasons"][row["reason"]] += row["n"]
+    # Transfers completed in the window (Art. 5): in = into one of our organisations (from elsewhere, or a move
+    # between our organisations, counted for the receiving one); out = out of the university, or the move's origin.
+    from registrations.transfer_selectors import transfers_for
+
+    done = transfers_for(user).filter(state="completed", completed_on__gte=start, completed_on__lte=end)
+    transfers_in: dict[int, int] = {}
+    transfers_out: dict[int, int] = {}
+    for direction, secondary_id, to_secondary_id in done.values_list(
+        "direction", "secondary_id", "to_secondary_id"
+    ):
+        if direction == "in":
+            transfers_in[secondary_id] = transfers_in.get(secondary_id, 0) + 1
+        elif direction == "out":
+            transfers_out[secondary_id] = transfers_out.get(secondary_id, 0) + 1
+        elif to_secondary_id and to_secondary_id != secondary_id:
+            transfers_out[secondary_id] = transfers_out.get(secondary_id, 0) + 1
+            transfers_in[to_secondary_id] = transfers_in.get(to_secondary_id, 0) + 1
     rows = []
     for org in orgs:
         f = figures[org.pk]
+        f["transfers_in"] = transfers_in.get(org.pk, 0)
+        f["transfers_out"] = transfers_out.get(org.pk, 0)
         rows.append(
             {
                 "organization": org,
@@ -266,4 +285,68 @@ def statistics_table(*, user, start, end, secondary=None) -> dict:
         "reasons": [label for _value, label in MobilityReason.choices],
         "start": start,
         "end": end,
+    }
+
+
+def transfers_pending_by_step(*, user, flt: DashboardFilter) -> list[dict]:
+    """Transfers awaiting approval, by the step they wait at (Art. 5), each linked to its filtered list."""
+    from registrations.models import TransferStage
+    from registrations.transfer_selectors import transfers_for
+
+    qs = transfers_for(user).filter(state="pending")
+    if flt.secondary:
+        qs = qs.filter(secondary=flt.secondary)
+    counts = dict(qs.values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return [
+        {
+            "name": str(label),
+            "value": counts.get(stage, 0),
+            "url": _url("registrations:transfer_list", state="pending", stage=stage, secondary=flt.org_param),
+        }
+        for stage, label in TransferStage.choices
+        if stage
+    ]
+
+
+def compliance_heatmap(*, user, flt: DashboardFilter, today=None) -> dict:
+    """Checklist compliance by organisation and item: the share met of what was required (met, due or overdue;
+    exempt and as-needed items are left out, Art. 6), computed by the same function as each organisation's
+    matrix, which every cell links to."""
+    from responsibilities import selectors as checklist_selectors
+
+    item_list = checklist_selectors.items()
+    outflows = checklist_selectors.open_outflows(user)
+    inflows = checklist_selectors.open_inflows(user)
+    if flt.secondary:
+        outflows, inflows = outflows.filter(secondary=flt.secondary), inflows.filter(secondary=flt.secondary)
+    rows = checklist_selectors.compliance_rows(
+        outflows=outflows, inflows=inflows, today=today, item_list=item_list
+    )
+    orgs = list(organizations_in_view(user=user, flt=flt))
+    tallies: dict[tuple[int, str], dict[str, int]] = {}
+    for row in rows:
+        for code, result in row.results.items():
+            t = tallies.setdefault((row.registration.secondary_id, code), {"met": 0, "required": 0})
+            if result.status in ("met", "due", "overdue"):
+                t["required"] += 1
+                t["met"] += result.status == "met"
+    cells, links = [], {}
+    for y, org in enumerate(orgs):
+        links[y] = reverse("responsibilities:org_matrix", args=[org.pk])
+        for x, item in enumerate(item_list):
+            t = tallies.get((org.pk, item.code))
+            if t and t["required"]:
+                cells.append(
+                    {
+                        "value": [x, y, round(100 * t["met"] / t["required"])],
+                        "url": links[y],
+                        "met": t["met"],
+                        "required": t["required"],
+                    }
+                )
+    return {
+        "columns": [f"{i.code} {i.title}" for i in item_list],
+        "codes": [i.code for i in item_list],
+        "rows": [o.short_name or o.name for o in orgs],
+        "cells": cells,
     }

@@ -35,7 +35,12 @@ def dashboard(request):
     permissions.require(request.user, "view_dashboard")
     flt = _filter(request)
     data = selectors.dashboard(user=request.user, flt=flt)
-    charts = {key: data[key] for key in ("by_org", "by_category", "by_reason", "by_province")}
+    data["transfers"] = selectors.transfers_pending_by_step(user=request.user, flt=flt)
+    data["heatmap"] = selectors.compliance_heatmap(user=request.user, flt=flt)
+    charts = {
+        key: data[key]
+        for key in ("by_org", "by_category", "by_reason", "by_province", "transfers", "heatmap")
+    }
     charts["intake"] = {
         k: {f: v[f] for f in ("on_time", "late", "pending", "overdue")} | {"urls": v["urls"]}
         for k, v in data["intake"].items()

@@ -86,9 +86,9 @@
     },
     heatmap(el, heat) {
       render(el, {
-        tooltip: { position: "top", formatter: (p) => `${heat.rows[p.data.value[1]]} · ${heat.columns[p.data.value[0]]}: ${p.data.value[2]}%` },
+        tooltip: { position: "top", formatter: (p) => `${heat.rows[p.data.value[1]]} · ${heat.columns[p.data.value[0]]}: ${p.data.met}/${p.data.required} (${p.data.value[2]}%)` },
         grid: { left: 10, right: 10, top: 10, bottom: 60, containLabel: true },
-        xAxis: { type: "category", data: heat.columns, axisLabel: { rotate: 40, interval: 0 } },
+        xAxis: { type: "category", data: heat.codes || heat.columns, axisLabel: { rotate: 40, interval: 0 } },
         yAxis: { type: "category", data: heat.rows },
         visualMap: { min: 0, max: 100, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#c8102e", "#f1c453", "#83b692"] } },
         series: [{ type: "heatmap", data: heat.cells, label: { show: true, formatter: (p) => `${p.data.value[2]}` } }],

@@ -105,3 +105,45 @@ def test_the_statistics_table_adds_up(as_user, cast, make_outflow, make_inflow):
     assert totals["outflow"] == sum(r["outflow"] for r in table["rows"]) == 6
     assert totals["on_time"] + totals["late"] + totals["open"] <= totals["outflow"] + totals["inflow"]
     assert sum(totals["reason_list"]) >= 6
+
+
+def test_transfers_pending_by_step_equal_the_transfer_list(as_user, cast):
+    from members.models import User
+    from registrations import transfer_services as ts
+    from registrations.models import Division
+
+    sec_a, branch_a1 = User.objects.get(username="sec_a"), User.objects.get(username="branch_a1")
+    data = {"to_org_name": "中共四川大学委员会", "other_county": Division.objects.get(pk="510107")}
+    first = ts.transfer_create(actor=sec_a, member=cast["members"]["a1_member"], direction="out", data=data)
+    ts.transfer_submit(transfer=first, actor=sec_a)
+    second = ts.transfer_create(actor=sec_a, member=cast["members"]["a0_member"], direction="out", data=data)
+    ts.transfer_submit(transfer=second, actor=sec_a)
+    ts.transfer_approve(transfer=first, actor=branch_a1)
+    client = as_user("orgdept")
+    rows = client.get(reverse("reports:dashboard")).context["transfers"]
+    assert sum(r["value"] for r in rows) == 2
+    for row in rows:
+        assert client.get(row["url"]).context["page"].paginator.count == row["value"], row["url"]
+
+
+def test_the_compliance_heat_map_agrees_with_each_organisations_matrix(as_user, cast, make_outflow):
+    make_outflow("accepted", days_ago=200)
+    make_outflow("registered", days_ago=100, member=cast["members"]["a0_member"])
+    client = as_user("orgdept")
+    heat = client.get(reverse("reports:dashboard")).context["heatmap"]
+    assert heat["cells"]
+    matrix = client.get(reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])).context["matrix"]
+    totals = {}
+    for items, column_totals in ((matrix.outflow_items, matrix.outflow_totals),
+                                 (matrix.inflow_items, matrix.inflow_totals)):
+        for item, tally in zip(items, column_totals, strict=True):
+            totals[item.code] = tally
+    row = heat["rows"].index(cast["org_a"].short_name or cast["org_a"].name)
+    for cell in heat["cells"]:
+        x, y, percent = cell["value"]
+        if y != row:
+            continue
+        tally = totals[heat["codes"][x]]
+        required = tally["met"] + tally["due"] + tally["overdue"]
+        assert (cell["met"], cell["required"]) == (tally["met"], required)
+        assert percent == round(100 * tally["met"] / required)
