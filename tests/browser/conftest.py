@@ -52,3 +52,13 @@ def log_in(live_server):
         return page
 
     return _log_in
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Console messages about the Content-Security-Policy: a flow must end with none."""
+    messages = []
+    page.on(
+        "console", lambda msg: messages.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    return messages

@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_secretary_registers_an_outflow_and_sees_its_due_date(page, live_server, cast, log_in, screenshot):
+def test_a_secretary_registers_an_outflow_sees_its_due_date_and_records_intake(
+    page, live_server, cast, log_in, screenshot, csp_violations
+):
     member = cast["members"]["a1_member"]
     today = timezone.localdate()
     log_in(page, "sec_a")
@@ -32,3 +34,17 @@ def test_a_secretary_registers_an_outflow_and_sees_its_due_date(page, live_serve
     assert page.locator("#due-date").inner_text() == f"{due.year}年{due.month}月{due.day}日"
     assert page.get_by_text("剩余 60 天").is_visible()
     screenshot(page, "secretary-registers-outflow")
+
+    # The member reported in at the destination; then the destination accepted them (接收纳管).
+    page.get_by_role("button", name="登记报到情况").click()
+    page.locator("#id_report-reported_on").fill(today.isoformat())
+    page.locator("#action-report_in").get_by_role("button", name="登记报到情况").click()
+    page.get_by_text("已登记报到情况").wait_for()
+    page.get_by_role("button", name="登记接收纳管").click()
+    page.locator("#id_accept-on").fill(today.isoformat())
+    page.locator("#action-accept").get_by_role("button", name="登记接收纳管").click()
+    page.get_by_text("已登记接收纳管").wait_for()
+    assert page.get_by_text("按时纳管").first.is_visible()
+    assert page.locator("h1 .badge").inner_text() == "已接收纳管"
+    screenshot(page, "secretary-records-intake")
+    assert csp_violations == []

@@ -134,8 +134,10 @@ def test_the_compliance_heat_map_agrees_with_each_organisations_matrix(as_user, 
     assert heat["cells"]
     matrix = client.get(reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])).context["matrix"]
     totals = {}
-    for items, column_totals in ((matrix.outflow_items, matrix.outflow_totals),
-                                 (matrix.inflow_items, matrix.inflow_totals)):
+    for items, column_totals in (
+        (matrix.outflow_items, matrix.outflow_totals),
+        (matrix.inflow_items, matrix.inflow_totals),
+    ):
         for item, tally in zip(items, column_totals, strict=True):
             totals[item.code] = tally
     row = heat["rows"].index(cast["org_a"].short_name or cast["org_a"].name)
