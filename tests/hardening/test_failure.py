@@ -172,3 +172,29 @@ def test_redis_down_check_does_not_take_long(redis_down, db):
     start = time.monotonic()
     cache.get("anything")
     assert time.monotonic() - start < 3
+
+
+def test_a_job_killed_halfway_sends_nothing_twice_when_it_reruns(
+    cast, make_outflow, today, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from members import notifications
+
+    make_outflow("registered", days_ago=23)  # its 7-day reminder is due today
+    real_notify_many = notifications.notify_many
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")  # the process dies after the stages were claimed
+
+    monkeypatch.setattr("registrations.jobs.notify_many", killed)
+    with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True):
+        jobs.intake_deadlines_check(today=today)
+    # The claims were in the same transaction: nothing is left half-done.
+    from registrations.models import IntakeReminder
+
+    assert not IntakeReminder.objects.exists() and not Notification.objects.exists()
+    monkeypatch.setattr("registrations.jobs.notify_many", real_notify_many)
+    for _ in range(2):  # the rerun, and one more for good measure
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.intake_deadlines_check(today=today)
+    assert Notification.objects.count() == 2  # sec_a and branch_a1, once each
+    assert sorted(m.to[0].split("@")[0] for m in mailoutbox) == ["branch_a1", "sec_a"]
