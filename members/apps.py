@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, spreadsheets  # noqa: F401 (spreadsheets registers its system check)
 
         auditlog.register(
             models.Member, exclude_fields=["id_number_digest", "updated_at"], mask_fields=["id_number"]

@@ -235,6 +235,12 @@ RULES = {
     "view_campaign_task": _view_record,
     "submit_campaign_report": _in_secondary_only,
     "view_all": _org_department_only,
+    # Excel exchange (issue 7): every staff role exports what it sees (the selectors scope the rows); only
+    # those who keep members and registrations import them; full phone and ID numbers are the department's.
+    "export": _list_members,
+    "import_members": _add_member,
+    "import_registrations": _add_record,
+    "view_full_identifiers": _org_department_only,
 }
 
 
