@@ -21,6 +21,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("registrations/", include("registrations.urls")),
     path("notifications/", include("members.notification_urls")),
+    path("exports/", include("reports.export_urls")),
+    path("imports/", include("reports.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

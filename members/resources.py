@@ -765,3 +765,58 @@ def run_import(resource_class, *, user, name: str, data: bytes, dry_run: bool) -
     resource = resource_class(user=user)
     sheet = read_sheet(name=name, data=data, known_headers=resource.known_headers())
     return resource.import_data(sheet.dataset, dry_run=dry_run, first_row=sheet.first_row)
+
+
+def run_import_command(command, resource_class, *, action: str, options: dict) -> ImportResult:
+    """What `import_members` and `import_registrations` do: the same checks and rights as the web import,
+    acting as `--as USERNAME`. Prints every problem; raises CommandError (exit status 1) if there is one."""
+    import os
+
+    from django.conf import settings
+    from django.core.management.base import CommandError
+
+    from .models import User
+
+    user = User.objects.filter(username=options["username"], is_active=True).first()
+    if user is None:
+        raise CommandError(_("There is no active account %(username)s.") % {"username": options["username"]})
+    if not permissions.can(user, action):
+        raise CommandError(_("%(username)s may not import these records.") % {"username": user.username})
+    path = options["file"]
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            data = handle.read(min(size, settings.FLOWPARTY_IMPORT_MAX_BYTES) + 1)
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        result = run_import(
+            resource_class, user=user, name=os.path.basename(path), data=data, dry_run=options["dry_run"]
+        )
+    except SpreadsheetError as exc:
+        raise CommandError(str(exc)) from None
+    counts = result.counts
+    command.stdout.write(
+        _("%(new)s new, %(update)s updated, %(skip)s unchanged, %(invalid)s in error.")
+        % {"new": counts[NEW], "update": counts[UPDATE], "skip": counts[SKIP], "invalid": counts[INVALID]}
+    )
+    if result.ignored_columns:
+        command.stdout.write(
+            _("Columns not imported: %(columns)s") % {"columns": "、".join(result.ignored_columns)}
+        )
+    errors = result.all_errors()
+    for error in errors:
+        command.stderr.write(
+            _("Row %(row)s, %(column)s: %(message)s")
+            % {"row": error.row or "—", "column": error.column or "—", "message": error.message}
+        )
+    if errors:
+        raise CommandError(
+            _("Nothing was imported: %(count)s problems; correct the file and run the command again.")
+            % {"count": len(errors)}
+        )
+    if options["dry_run"]:
+        command.stdout.write(_("Dry run: the file is correct; nothing was written."))
+    else:
+        command.stdout.write(_("Imported."))
+    return result

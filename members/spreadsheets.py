@@ -31,6 +31,8 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # How far down a sheet to look for the header row: platform exports put a title above it.
 HEADER_SEARCH_ROWS = 10
+# This many blank rows in a row end the data: what follows is formatting applied far down the sheet.
+BLANK_ROWS_AT_END = 1000
 
 
 class SpreadsheetError(Exception):
@@ -96,14 +98,20 @@ def read_sheet(*, name: str, data: bytes, known_headers: set[str]) -> Sheet:
     """The first worksheet's rows under its header row (the first of the top rows that names two known
     columns). Blank rows are kept, so that row numbers are Excel's; the caller skips them."""
     check_upload(name=name, data=data)
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises a dozen kinds for a broken file; none of them is ours to handle
+        return _read_sheet(data, known_headers)
+    except SpreadsheetError:
+        raise
+    except Exception:  # openpyxl and defusedxml raise a dozen kinds for a broken or hostile file
         raise SpreadsheetError(
             _("The workbook cannot be read; open it in Excel and save it again.")
         ) from None
+
+
+def _read_sheet(data: bytes, known_headers: set[str]) -> Sheet:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size; read what is there
@@ -123,18 +131,25 @@ def read_sheet(*, name: str, data: bytes, known_headers: set[str]) -> Sheet:
         width = len(header)
         dataset = tablib.Dataset(headers=[_header_key(h) for h in header])
         max_rows = settings.FLOWPARTY_IMPORT_MAX_ROWS
+        filled = blank_run = 0
         for row in rows:
             row = tuple(row[:width]) + (None,) * (width - len(row))
+            if all(is_blank(v) for v in row):
+                blank_run += 1
+                if blank_run > BLANK_ROWS_AT_END:
+                    break  # formatting applied far down the sheet, not data
+            else:
+                blank_run = 0
+                filled += 1
+                if filled > max_rows:
+                    raise SpreadsheetError(
+                        _("The file has more than %(limit)s rows; split it into several files.")
+                        % {"limit": max_rows}
+                    )
             dataset.append(row)
-            if len(dataset) > max_rows:
-                raise SpreadsheetError(
-                    _("The file has more than %(limit)s rows; split it into several files.")
-                    % {"limit": max_rows}
-                )
     finally:
         workbook.close()
-    # Trailing blank rows (formatting applied far down) are not rows anybody meant.
-    while len(dataset) and all(v in (None, "") for v in dataset[-1]):
+    while len(dataset) and all(is_blank(v) for v in dataset[-1]):
         del dataset[-1]
     return Sheet(dataset=dataset, first_row=header_row + 1)
 
