@@ -408,8 +408,14 @@ _REASONS = choice_lookup(MobilityReason.choices)
 
 
 def _choice(lookup, choices):
+    labels = _zh_labels(choices)
+
     def _clean(value):
-        return clean_choice(value, lookup, allowed="、".join(_zh_labels(choices)()))
+        try:
+            return clean_choice(value, lookup)
+        except CellError:
+            # Only a refused cell pays for listing the allowed values.
+            return clean_choice(value, lookup, allowed="、".join(labels()))
 
     return _clean
 

@@ -108,47 +108,81 @@ def read_sheet(*, name: str, data: bytes, known_headers: set[str]) -> Sheet:
         ) from None
 
 
-def _read_sheet(data: bytes, known_headers: set[str]) -> Sheet:
-    import openpyxl
+def _first_sheet_rows(data: bytes):
+    """(Excel row number, values) of the first worksheet, in order, blank rows included.
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    The workbook's parts are read as openpyxl's load_workbook reads them (its ExcelReader: shared strings,
+    workbook, styles, which tell date cells apart), but only the first sheet is parsed, and only once:
+    load_workbook(read_only=True) parses a sheet without a <dimension> element twice, once to size it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong size; read what is there
-        rows = sheet.iter_rows(values_only=True)
-        known = {_header_key(h) for h in known_headers}
-        header, header_row = None, 0
-        for number, row in enumerate(rows, 1):
-            if sum(1 for v in row if _header_key(v) in known) >= 2:
-                header, header_row = row, number
-                break
-            if number >= HEADER_SEARCH_ROWS:
-                break
-        if header is None:
-            raise SpreadsheetError(
-                _("No header row found: the first sheet must have the template's column names in one row.")
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        _sheet, rel = next(reader.parser.find_sheets())
+        with reader.archive.open(rel.target) as source:
+            parser = WorkSheetParser(
+                source,
+                reader.shared_strings,
+                data_only=True,
+                epoch=reader.wb.epoch,
+                date_formats=reader.wb._date_formats,
+                timedelta_formats=reader.wb._timedelta_formats,
             )
-        width = len(header)
-        dataset = tablib.Dataset(headers=[_header_key(h) for h in header])
-        max_rows = settings.FLOWPARTY_IMPORT_MAX_ROWS
-        filled = blank_run = 0
-        for row in rows:
-            row = tuple(row[:width]) + (None,) * (width - len(row))
-            if all(is_blank(v) for v in row):
-                blank_run += 1
-                if blank_run > BLANK_ROWS_AT_END:
-                    break  # formatting applied far down the sheet, not data
-            else:
-                blank_run = 0
-                filled += 1
-                if filled > max_rows:
-                    raise SpreadsheetError(
-                        _("The file has more than %(limit)s rows; split it into several files.")
-                        % {"limit": max_rows}
-                    )
-            dataset.append(row)
+            expected = 1
+            for number, cells in parser.parse():
+                for missing in range(expected, number):
+                    yield missing, ()
+                values = [None] * max((c["column"] for c in cells), default=0)
+                for cell in cells:
+                    values[cell["column"] - 1] = cell["value"]
+                yield number, tuple(values)
+                expected = number + 1
     finally:
-        workbook.close()
+        reader.archive.close()
+
+
+def _read_sheet(data: bytes, known_headers: set[str]) -> Sheet:
+    rows = _first_sheet_rows(data)
+    known = {_header_key(h) for h in known_headers}
+    header, header_row = None, 0
+    for number, row in rows:
+        if sum(1 for v in row if _header_key(v) in known) >= 2:
+            header, header_row = row, number
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        raise SpreadsheetError(
+            _("No header row found: the first sheet must have the template's column names in one row.")
+        )
+    width = len(header)
+    dataset = tablib.Dataset(headers=[_header_key(h) for h in header])
+    max_rows = settings.FLOWPARTY_IMPORT_MAX_ROWS
+    filled = blank_run = 0
+    for number, row in rows:
+        if number != header_row + 1 + len(dataset):
+            raise SpreadsheetError(_("The workbook cannot be read; open it in Excel and save it again."))
+        row = tuple(row[:width]) + (None,) * (width - len(row))
+        if all(is_blank(v) for v in row):
+            blank_run += 1
+            if blank_run > BLANK_ROWS_AT_END:
+                break  # formatting applied far down the sheet, not data
+        else:
+            blank_run = 0
+            filled += 1
+            if filled > max_rows:
+                raise SpreadsheetError(
+                    _("The file has more than %(limit)s rows; split it into several files.")
+                    % {"limit": max_rows}
+                )
+        dataset.append(row)
+    rows.close()
     while len(dataset) and all(is_blank(v) for v in dataset[-1]):
         del dataset[-1]
     return Sheet(dataset=dataset, first_row=header_row + 1)

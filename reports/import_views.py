@@ -97,15 +97,10 @@ def upload(request, kind):
             upload = form.cleaned_data["file"]
             data = upload.read(settings.FLOWPARTY_IMPORT_MAX_BYTES + 1)
             try:
-                result = imports.check(kind, user=request.user, name=upload.name, data=data, dry_run=True)
+                result, token = imports.preview(kind, user=request.user, name=upload.name, data=data)
             except SpreadsheetError as exc:
                 form.add_error("file", str(exc))
             else:
-                token = (
-                    imports.upload_keep(kind, user=request.user, name=upload.name, data=data)
-                    if result.ok
-                    else ""
-                )
                 return _preview(request, kind, result, token=token)
     status = 400 if form.errors else 200
     return render(request, "reports/import_upload.html", {"kind": kind, "form": form}, status=status)
@@ -116,17 +111,15 @@ def upload(request, kind):
 def confirm(request, kind):
     """Check the previewed file again and write all its rows in one transaction, or none."""
     kind = _kind(request, kind)
-    name, data, path = imports.upload_open(kind, user=request.user, token=request.POST.get("token", ""))
+    token = request.POST.get("token", "")
     try:
-        result = imports.check(kind, user=request.user, name=name, data=data, dry_run=False)
+        result = imports.confirm(kind, user=request.user, token=token)
     except SpreadsheetError as exc:
         messages.error(request, str(exc))
         return redirect("imports:upload", kind=kind.key)
     if not result.written:
         # The data changed since the preview: show what is wrong now; the kept file can be confirmed again.
-        token = request.POST.get("token", "") if result.ok else ""
-        return _preview(request, kind, result, token=token, status=409)
-    imports.upload_discard(path)
+        return _preview(request, kind, result, token=token if result.ok else "", status=409)
     counts = result.counts
     messages.success(
         request,
