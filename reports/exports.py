@@ -25,7 +25,7 @@ from registrations import jobs
 from registrations import selectors as registration_selectors
 from registrations.filters import InflowFilter, OutflowFilter
 from registrations.models import BatchCampaign
-from registrations.resources import OUTFLOW_COLUMNS
+from registrations.resources import INFLOW_COLUMNS, OUTFLOW_COLUMNS
 
 from .xlsx import Column, Sheet, xlsx_file
 
@@ -159,42 +159,27 @@ def _inflows(user, params):
     )
 
 
-INFLOW_EXPORT_COLUMNS = [
-    Column("姓名", width=12),
-    Column("工号/学号", kind="code"),
-    Column("身份证号码", kind="code", width=22),
-    Column("联系电话", kind="code"),
-    Column("流入二级党组织", width=22),
-    Column("接收党支部", width=22),
-    Column("流出地党组织", width=26),
-    Column("流出地所在县（市、区）", width=24),
-    Column("流出地登记日期", kind="date"),
-    Column("信息来源", width=16),
-    Column("工作（学习）单位", width=22),
-    Column("流动原因", width=24),
-    Column("流出地联系人"),
-    Column("流出地联系人电话", kind="code"),
-    Column("指定联系人"),
-    Column("指定联系人电话", kind="code"),
-    Column("状态", width=12),
-    Column("接收纳管期限", kind="date"),
-    Column("接收纳管日期", kind="date"),
-    Column("结束日期", kind="date"),
-]
-
-
 def inflows_sheet(user, params) -> Sheet:
     ids = identifiers_for(user)
+    columns = _columns(INFLOW_COLUMNS) + [
+        Column("接收党支部", width=22),
+        Column("状态", width=12),
+        Column("接收纳管期限", kind="date"),
+        Column("接收纳管日期", kind="date"),
+        Column("结束日期", kind="date"),
+    ]
 
     def rows() -> Iterator[list]:
         for i in _inflows(user, params).iterator(chunk_size=CHUNK):
+            m = i.member
             yield [
-                i.member.name,
-                i.member.number,
-                ids.id_number(i.member.id_number),
-                ids.phone(i.member.phone),
+                m.name,
+                m.get_gender_display(),
+                m.number,
+                ids.id_number(m.id_number),
+                ids.phone(m.phone),
+                m.get_category_display(),
                 i.secondary.name,
-                i.branch.name if i.branch_id else "",
                 i.origin_org_name,
                 i.origin_county.full_name,
                 i.origin_registered_on,
@@ -205,13 +190,14 @@ def inflows_sheet(user, params) -> Sheet:
                 ids.phone(i.origin_contact_phone),
                 i.designated_contact,
                 ids.phone(i.designated_contact_phone),
+                i.branch.name if i.branch_id else "",
                 i.get_state_display(),
                 i.due_on,
                 i.intake_completed_on,
                 i.ended_on,
             ]
 
-    return Sheet(title="流入党员登记", columns=INFLOW_EXPORT_COLUMNS, rows=rows())
+    return Sheet(title="流入党员登记", columns=columns, rows=rows())
 
 
 # --- The overdue list and the campaign report ------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.resources import ImportResult, MemberResource, PipelineResource
 from members.spreadsheets import read_sheet
-from registrations.resources import OutflowResource
+from registrations.resources import InflowResource, OutflowResource
 
 from .exports import private_storage
 
@@ -56,6 +56,16 @@ KINDS = {
         _(
             "One row per outflow member already on file. With a registration date the outflow is registered and "
             "the intake clock starts; an open registration is updated."
+        ),
+    ),
+    "inflows": ImportKind(
+        "inflows",
+        InflowResource,
+        "import_registrations",
+        _("Inflow registrations"),
+        _(
+            "One row per inflow member. A member not yet on file is added; the intake clock counts from the "
+            "origin's registration date. An open registration is updated."
         ),
     ),
 }

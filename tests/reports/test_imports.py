@@ -375,3 +375,30 @@ def test_import_registrations_with_dry_run_and_for_real(cast, tmp_path, today):
     assert not OutflowRegistration.objects.exists()
     call_command("import_registrations", str(path), "--as", "sec_a", stdout=io.StringIO())
     assert OutflowRegistration.objects.get(member=a1).destination_county_id == "510104"
+
+
+def test_import_registrations_tells_an_inflow_file_from_its_columns(cast, tmp_path):
+    from registrations.models import InflowRegistration
+
+    path = tmp_path / "inflows.xlsx"
+    path.write_bytes(
+        make_xlsx(
+            [
+                "姓名",
+                "性别",
+                "工号/学号",
+                "党员类别",
+                "流出地党组织",
+                "流出地所在县（市、区）",
+                "流出地登记日期",
+                "信息来源",
+            ],
+            [["外来乙", "女", "IN0300", "学生", "外校党委", "510104", "2025-03-01", "管理平台推送"]],
+        )
+    )
+    out = io.StringIO()
+
+    call_command("import_registrations", str(path), "--as", "sec_a", stdout=out)
+
+    assert out.getvalue().startswith("inflows")
+    assert InflowRegistration.objects.get(member__number="IN0300").secondary == cast["org_a"]
