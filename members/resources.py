@@ -224,6 +224,8 @@ class PipelineResource(Resource):
             row.errors = [e for e in row.errors if e.column not in missing]
             if row.errors:
                 row.status = INVALID
+            if not row.label and (row.get("name") or row.get("number")):
+                row.label = f"{row.get('name', '')}（{row.get('number', '')}）"
         result.planned = rows
         self._fill_result(result, rows)
 
