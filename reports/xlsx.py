@@ -75,8 +75,8 @@ def escape_formula(value: str) -> str:
 
 def cell_value(value: Any, kind: Kind = "text") -> Any:
     """A Python value as the cell should hold it: dates as naive dates, numbers as numbers, the rest safe text."""
-    if value is None:
-        return None
+    if value is None or value == "":
+        return None  # no cell at all: openpyxl would write an empty element for ""
     if kind == "date" and isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime):
