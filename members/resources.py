@@ -338,6 +338,10 @@ class PipelineResource(Resource):
             lines.append(f"{column.header}{mark}: {column.note}")
         return lines
 
+    def column_choices(self, column: Column) -> list[str]:
+        """The values offered in the template's drop-down list for a column (none: free input)."""
+        return list(column.choices()) if column.choices else []
+
     def template(self) -> bytes:
         """An empty workbook with the columns, text and date formats, drop-down lists and notes."""
         from openpyxl import Workbook
@@ -363,10 +367,8 @@ class PipelineResource(Resource):
                 dimension.number_format = "@"
             elif column.kind == "date":
                 dimension.number_format = "yyyy-mm-dd"
-            if column.choices:
-                values = list(column.choices())
-                if not values:
-                    continue
+            values = self.column_choices(column)
+            if values:
                 list_column += 1
                 list_letter = get_column_letter(list_column)
                 lists.cell(row=1, column=list_column, value=column.header)
@@ -374,7 +376,8 @@ class PipelineResource(Resource):
                     lists.cell(row=offset, column=list_column, value=value)
                 validation = DataValidation(
                     type="list",
-                    formula1=f"='选项'!${list_letter}$2:${list_letter}${len(values) + 1}",
+                    # OOXML stores the formula without its "=".
+                    formula1=f"'选项'!${list_letter}$2:${list_letter}${len(values) + 1}",
                     allow_blank=True,
                     showErrorMessage=False,
                 )
@@ -752,6 +755,22 @@ class MemberResource(PipelineResource):
             row.status = UPDATE if changed else SKIP
             self.changed_fields.update(n.removesuffix("_id") for n in changed)
         row.target = (before, member)
+
+    def column_choices(self, column: Column) -> list[str]:
+        # The organisations and branches this user may import into.
+        if column.field == "secondary":
+            return list(
+                permissions.managed_organizations_for(self.user)
+                .filter(is_active=True)
+                .values_list("name", flat=True)
+            )
+        if column.field == "branch":
+            return list(
+                Branch.objects.filter(
+                    secondary__in=permissions.managed_organizations_for(self.user), is_active=True
+                ).values_list("name", flat=True)
+            )
+        return super().column_choices(column)
 
     def _field_headers(self) -> dict[str, str]:
         headers = {c.field: c.header for c in self.columns}

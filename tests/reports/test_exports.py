@@ -276,3 +276,17 @@ def test_a_sheet_streams_rows_from_a_generator():
     assert count == 5000
     ws = read_xlsx(buffer.getvalue())
     assert ws["A5001"].value == "004999" and ws["B5001"].is_date and ws["C5001"].value == 4999
+
+
+@pytest.mark.parametrize(
+    ("list_url", "kind", "query"),
+    [
+        ("members:list", "members", "mobile=true"),
+        ("registrations:outflow_list", "outflows", "state=registered"),
+        ("registrations:inflow_list", "inflows", "state=notified"),
+    ],
+)
+def test_each_lists_export_button_carries_the_lists_filters(cast, as_user, list_url, kind, query):
+    page = as_user("sec_a").get(reverse(list_url) + "?" + query + "&page=1")
+
+    assert f'href="{reverse("exports:export", args=[kind])}?{query}"' in page.content.decode()

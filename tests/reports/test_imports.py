@@ -277,6 +277,10 @@ def test_the_template_has_the_platforms_columns_text_formats_and_choices(cast, a
     assert sheet.column_dimensions[letter["身份证号码"]].number_format == "@"
     assert sheet.column_dimensions[letter["入党时间"]].number_format == "yyyy-mm-dd"
     assert sheet.data_validations.dataValidation  # drop-down lists for the choices
+    options = {c.value for row in read_xlsx(response.content, sheet=1).iter_rows() for c in row}
+    # The secretary's own branches only.
+    assert "文新学院教工党支部" in options and "数理学院教工党支部" not in options
+    assert {"男", "女", "正式党员", "预备党员", "教师"} <= options
     # The empty template uploads as "no data rows", not as an error about its columns.
     preview = upload(as_user("sec_a"), response.content)
     assert [e.message for e in preview.context["errors"]] == ["The file has no data rows."]
