@@ -14,6 +14,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
     REDIS_URL=redis://build:6379/0 FIELD_ENCRYPTION_KEYS=build \
     python manage.py collectstatic --noinput
+# Uploaded imports and prepared exports (personal data, never served as files): a volume shared by web and workers.
+RUN mkdir -p /app/private && chown flowparty:flowparty /app/private
 USER flowparty
 EXPOSE 8000
 CMD ["gunicorn", "flowparty.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

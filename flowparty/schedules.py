@@ -72,6 +72,12 @@ ENTRIES: dict[str, dict] = {
         "schedule": shanghai_crontab(minute="*/5"),
         "options": {"expire_seconds": 4 * 60},
     },
+    "purge-exchange-files": {
+        "task": "reports.tasks.purge_exchange_files",
+        # Hourly at :40: prepared exports and unconfirmed import uploads hold personal data, so each is deleted
+        # within an hour of its FLOWPARTY_EXCHANGE_FILE_HOURS (24 h) running out; :40 keeps clear of the other jobs.
+        "schedule": shanghai_crontab(minute=40),
+    },
 }
 
 # Reserved names whose task is not written yet (the registrations work of issue 4). Beat must never send a

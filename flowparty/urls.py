@@ -26,6 +26,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("members.notification_urls")),
     path("checklists/", include("responsibilities.urls")),
+    path("exports/", include("reports.export_urls")),
+    path("imports/", include("reports.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth.signals import user_logged_in
 
-        from . import models
+        from . import models, spreadsheets  # noqa: F401 (spreadsheets registers its system check)
         from .middleware import stamp_session_on_login
 
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="flowparty_session_clocks")

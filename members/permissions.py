@@ -315,6 +315,11 @@ RULES = {
     "allot_dues": _org_department_only,
     "spend_allotted_dues": _spend_allotment,
     "record_inter_department_consultation": _org_department_only,
+    # Excel exchange (issue 7): every staff role exports what it sees (the selectors scope the rows); only
+    # those who keep members and registrations import them; full phone and ID numbers are the department's.
+    "export": _list_members,
+    "import_members": _add_member,
+    "import_registrations": _add_record,
 }
 
 

@@ -4,6 +4,7 @@ Each service checks the actor's right, validates, writes, and records a Registra
 transaction; auditlog keeps the field-level history alongside.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -256,17 +257,7 @@ def outflow_update(*, outflow: OutflowRegistration, actor, data: dict[str, Any])
 def outflow_register(*, outflow: OutflowRegistration, actor, registered_on: date) -> OutflowRegistration:
     """Draft (or refused, to place the member elsewhere) -> registered: the intake clock starts (Art. 2)."""
     _require(actor, "change_registration", outflow, _("You may not change this registration."))
-    missing = [
-        label
-        for field, label in (
-            ("destination_county", _("destination county")),
-            ("departure_on", _("departure date")),
-            ("destination_org_name", _("destination grassroots party organisation")),
-            ("paired_contact", _("paired contact")),
-            ("contact_phone", _("contact phone while away")),
-        )
-        if not getattr(outflow, field)
-    ]
+    missing = [label for _field, label in registration_missing(outflow)]
     if missing:
         raise RegistrationError(
             _("Before registering, fill in: %(fields)s.") % {"fields": "、".join(map(str, missing))}
@@ -286,6 +277,21 @@ def outflow_register(*, outflow: OutflowRegistration, actor, registered_on: date
     _event(outflow, action="register", from_state=previous, actor=actor)
     _mark_member_mobile(outflow.member, outflow.reason, actor)
     return outflow
+
+
+def registration_missing(outflow: OutflowRegistration) -> list[tuple[str, str]]:
+    """(field, label) of what Art. 2 requires before an outflow is registered and is not filled in."""
+    return [
+        (field, label)
+        for field, label in (
+            ("destination_county", _("destination county")),
+            ("departure_on", _("departure date")),
+            ("destination_org_name", _("destination grassroots party organisation")),
+            ("paired_contact", _("paired contact")),
+            ("contact_phone", _("contact phone while away")),
+        )
+        if not getattr(outflow, field)
+    ]
 
 
 def _mark_member_mobile(member: Member, reason: str, actor) -> None:
@@ -733,3 +739,221 @@ def campaign_report_submit(*, task, actor, data: dict[str, Any], figures: dict[s
     task.submitted_by = actor
     _save(task, actor)
     return task
+
+
+# --- Imports (registrations.resources): the rules above for a whole file, written in bulk -------------------
+
+
+@dataclass
+class OutflowImport:
+    """One row of an outflow import: the stored registration (None for a new one), the registration as the
+    row leaves it, and whether the row registers it (starts the intake clock)."""
+
+    before: OutflowRegistration | None
+    after: OutflowRegistration
+    registers: bool = False
+
+
+def outflow_import_check(*, actor, item: OutflowImport, registered_on: date | None) -> None:
+    """What outflow_create / outflow_update / outflow_register check, without a query: rights, dates, the
+    county, what registration requires; registering sets the state and the intake clock (Art. 2).
+
+    The member, the county and any stored registration come loaded with the whole file."""
+    outflow = item.after
+    if item.before is None:
+        _require(
+            actor,
+            "change_member",
+            outflow.member,
+            _("You may only register outflows of your own organisation's members."),
+        )
+    else:
+        _require(actor, "change_registration", item.before, _("You may not change this registration."))
+        if item.before.state == OutflowState.ENDED:
+            raise RegistrationError(_("This registration has ended and can no longer be changed."))
+    _check_outflow_dates(outflow)
+    if outflow.destination_county is not None:
+        _check_county(outflow.destination_county)
+    if registered_on and not outflow.registered_on:
+        missing = [label for _field, label in registration_missing(outflow)]
+        if missing:
+            raise RegistrationError(
+                _("Before registering, fill in: %(fields)s.") % {"fields": "、".join(map(str, missing))}
+            )
+        _not_future(registered_on, _("The registration date"))
+        if not rules.can_transition(rules.OUTFLOW_TRANSITIONS, outflow.state, "register"):
+            raise RegistrationError(_("This registration cannot be registered again."))
+        outflow.state = OutflowState.REGISTERED
+        outflow.registered_on = registered_on
+        item.registers = True
+    if outflow.registered_on:
+        _start_outflow_clock(outflow)  # a corrected destination may change the deadline (30 or 60 days)
+
+
+_IMPORT_UPDATABLE = frozenset({*OUTFLOW_FIELDS, "state", "registered_on", "due_on", "flow_scope"})
+
+
+@transaction.atomic
+def outflow_bulk_import(*, actor, items: list[OutflowImport]) -> dict[str, int]:
+    """Write an import's outflow registrations in bulk: the registrations, their timeline events, the members
+    they make mobile (Art. 1) and the audit entries, in one transaction. Rights are checked again."""
+    from members.audit import log_bulk
+
+    now = timezone.now()
+    created = [i for i in items if i.before is None]
+    updated = [i for i in items if i.before is not None]
+    for item in items:
+        if item.before is None:
+            _require(actor, "change_member", item.after.member, _("You may not change this member."))
+        else:
+            _require(actor, "change_registration", item.before, _("You may not change this registration."))
+        _check_outflow_dates(item.after)
+    OutflowRegistration.objects.bulk_create([i.after for i in created], batch_size=1000)
+    if updated:
+        for item in updated:
+            item.after.updated_at = now
+        changed = {
+            field.name
+            for item in updated
+            for field in OutflowRegistration._meta.concrete_fields
+            if field.name in _IMPORT_UPDATABLE
+            and getattr(item.before, field.attname) != getattr(item.after, field.attname)
+        }
+        OutflowRegistration.objects.bulk_update(
+            [i.after for i in updated], sorted(changed | {"updated_at"}), batch_size=1000
+        )
+    events = []
+    for item in items:
+        outflow = item.after
+        if item.before is None:
+            events.append(
+                RegistrationEvent(
+                    outflow=outflow, action="create", from_state="", to_state=OutflowState.DRAFT, actor=actor
+                )
+            )
+        else:
+            events.append(
+                RegistrationEvent(
+                    outflow=outflow,
+                    action="update",
+                    from_state=item.before.state,
+                    to_state=item.before.state,
+                    actor=actor,
+                )
+            )
+        if item.registers:
+            events.append(
+                RegistrationEvent(
+                    outflow=outflow,
+                    action="register",
+                    from_state=OutflowState.DRAFT if item.before is None else item.before.state,
+                    to_state=outflow.state,
+                    actor=actor,
+                )
+            )
+    RegistrationEvent.objects.bulk_create(events, batch_size=1000)
+    # Art. 1: a registered outflow makes the member a mobile member (as _mark_member_mobile does).
+    members = []
+    for item in items:
+        member = item.after.member
+        if item.registers and item.after.reason and member.mobility_reason != item.after.reason:
+            names = [f.attname for f in Member._meta.concrete_fields]
+            before = Member.from_db(member._state.db, names, [getattr(member, n) for n in names])
+            member.mobility_reason = item.after.reason
+            member.updated_at = now
+            members.append((before, member))
+    by_reason: dict[str, list[int]] = {}
+    for _before, member in members:
+        by_reason.setdefault(member.mobility_reason, []).append(member.pk)
+    for reason, pks in by_reason.items():  # one UPDATE per reason (Art. 1 knows eleven), not a CASE per row
+        Member.objects.filter(pk__in=pks).update(mobility_reason=reason, updated_at=now)
+    log_bulk(actor=actor, created=[i.after for i in created], updated=[(i.before, i.after) for i in updated])
+    log_bulk(actor=actor, updated=members)
+    return {"created": len(created), "updated": len(updated), "members_made_mobile": len(members)}
+
+
+@dataclass
+class InflowImport:
+    """One row of an inflow import: the stored open registration (None for a new one), the registration as the
+    row leaves it, and the person to add first when the member is not on file yet."""
+
+    before: InflowRegistration | None
+    after: InflowRegistration
+    new_member: Member | None = None
+
+
+def inflow_import_check(*, actor, item: InflowImport) -> None:
+    """What inflow_create / inflow_update check, without a query: rights, the origin county and registration
+    date, and the intake clock of Art. 2 (counted from the origin's registration)."""
+    inflow = item.after
+    if item.before is None:
+        _require(
+            actor,
+            "add_registration",
+            inflow.secondary,
+            _("You may only register inflows into your own organisation."),
+        )
+        if item.new_member is None and not permissions.can(actor, "view_member", inflow.member):
+            raise RegistrationError(_("You may not register this member."))
+    else:
+        _require(actor, "change_registration", item.before, _("You may not change this registration."))
+        if item.before.state == InflowState.ENDED:
+            raise RegistrationError(_("This registration has ended and can no longer be changed."))
+    _start_inflow_clock(inflow)
+
+
+@transaction.atomic
+def inflow_bulk_import(*, actor, items: list[InflowImport]) -> dict[str, int]:
+    """Write an import's inflow registrations in bulk: the people not yet on file (through member_bulk_import),
+    the registrations, their timeline events and the audit entries, in one transaction."""
+    from members.audit import log_bulk
+    from members.services import member_bulk_import
+
+    for item in items:
+        if item.before is None:
+            _require(
+                actor,
+                "add_registration",
+                item.after.secondary,
+                _("You may only register inflows into your own organisation."),
+            )
+        else:
+            _require(actor, "change_registration", item.before, _("You may not change this registration."))
+    people = [item.new_member for item in items if item.new_member is not None]
+    try:
+        member_bulk_import(actor=actor, created=people, updated=[], changed_fields=set())
+    except MemberError as exc:
+        raise RegistrationError(str(exc)) from exc
+    now = timezone.now()
+    created = [i for i in items if i.before is None]
+    updated = [i for i in items if i.before is not None]
+    # bulk_create takes the member_id of the people added above from their new primary keys.
+    InflowRegistration.objects.bulk_create([i.after for i in created], batch_size=1000)
+    if updated:
+        for item in updated:
+            item.after.updated_at = now
+        changed = {
+            field.name
+            for item in updated
+            for field in InflowRegistration._meta.concrete_fields
+            if field.name in (*INFLOW_FIELDS, "due_on", "flow_scope")
+            and getattr(item.before, field.attname) != getattr(item.after, field.attname)
+        }
+        InflowRegistration.objects.bulk_update(
+            [i.after for i in updated], sorted(changed | {"updated_at"}), batch_size=1000
+        )
+    RegistrationEvent.objects.bulk_create(
+        [
+            RegistrationEvent(
+                inflow=item.after,
+                action="create" if item.before is None else "update",
+                from_state="" if item.before is None else item.before.state,
+                to_state=item.after.state,
+                actor=actor,
+            )
+            for item in items
+        ],
+        batch_size=1000,
+    )
+    log_bulk(actor=actor, created=[i.after for i in created], updated=[(i.before, i.after) for i in updated])
+    return {"created": len(created), "updated": len(updated), "people_added": len(people)}

@@ -276,7 +276,17 @@ def statistics_table(*, user, start, end, secondary=None) -> dict:
         )
     totals = {
         key: sum(r[key] for r in rows)
-        for key in ("members", "mobile", "outflow", "inflow", "on_time", "late", "open")
+        for key in (
+            "members",
+            "mobile",
+            "outflow",
+            "inflow",
+            "on_time",
+            "late",
+            "open",
+            "transfers_in",
+            "transfers_out",
+        )
     }
     totals["reason_list"] = [sum(r["reason_list"][i] for r in rows) for i in range(len(reasons))]
     return {
@@ -285,6 +295,7 @@ def statistics_table(*, user, start, end, secondary=None) -> dict:
         "reasons": [label for _value, label in MobilityReason.choices],
         "start": start,
         "end": end,
+        "transfers": True,
     }
 
 

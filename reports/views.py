@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from members import permissions
+from members import access, permissions
+from members.models import AccessAction
 from registrations.models import BatchCampaign
 
 from . import selectors
+from .xlsx import simple_sheet, xlsx_response
 
 
 def _filter(request) -> selectors.DashboardFilter:
@@ -58,6 +60,42 @@ def dashboard(request):
     )
 
 
+def _statistics_xlsx(request, table, title: str):
+    """The statistical table as the page shows it, with its totals row (Chinese headers, numbers as numbers)."""
+    headers = [
+        "二级党组织",
+        "党员",
+        "流动党员",
+        "流出",
+        "流入",
+        *[str(r) for r in table["reasons"]],
+        "按时纳管",
+        "超期纳管",
+        "未完成纳管",
+        "转入",
+        "转出",
+    ]
+
+    def line(name, r):
+        return [
+            name,
+            r["members"],
+            r["mobile"],
+            r["outflow"],
+            r["inflow"],
+            *r["reason_list"],
+            r["on_time"],
+            r["late"],
+            r["open"],
+            r["transfers_in"],
+            r["transfers_out"],
+        ]
+
+    rows = [line(str(r["organization"]), r) for r in table["rows"]] + [line("合计", table["totals"])]
+    access.log_access(request, action=AccessAction.EXPORT, what=title)
+    return xlsx_response(f"{title}.xlsx", [simple_sheet(title[:31], headers, rows)])
+
+
 @login_required
 def statistics(request):
     permissions.require(request.user, "view_dashboard")
@@ -65,10 +103,15 @@ def statistics(request):
     table = selectors.statistics_table(
         user=request.user, start=date(flt.year, 1, 1), end=date(flt.year, 12, 31), secondary=flt.secondary
     )
+    if request.GET.get("format") == "xlsx":
+        return _statistics_xlsx(request, table, f"{flt.year}年流动党员统计表")
+    query = request.GET.copy()
+    query["format"] = "xlsx"
     return render(
         request,
         "reports/statistics.html",
         {
+            "export_url": f"?{query.urlencode()}",
             "table": table,
             "flt": flt,
             "years": _years(),
@@ -83,10 +126,13 @@ def campaign_statistics(request, pk):
     permissions.require(request.user, "view_dashboard")
     campaign = get_object_or_404(BatchCampaign, pk=pk)
     table = selectors.statistics_table(user=request.user, start=campaign.opens_on, end=campaign.closes_on)
+    if request.GET.get("format") == "xlsx":
+        return _statistics_xlsx(request, table, f"{campaign.year}年{campaign.month}月集中登记统计表")
     return render(
         request,
         "reports/statistics.html",
         {
+            "export_url": "?format=xlsx",
             "table": table,
             "campaign": campaign,
             "campaigns": BatchCampaign.objects.all(),

@@ -116,6 +116,30 @@ MATRIX = {
     "reports:dashboard": (_r("reports:dashboard"), LIST),
     "reports:statistics": (_r("reports:statistics"), LIST),
     "reports:campaign_statistics": (_r("reports:campaign_statistics", lambda w: w["campaign"].pk), LIST),
+    # Excel exports: every staff role, each its own rows (tests/reports/test_exports.py checks the contents).
+    "exports:export": (_r("exports:export", "outflows"), LIST),
+    "exports:export (roster of mobile members)": (
+        _r("exports:export", "members", query="?mobile=true"),
+        LIST,
+    ),
+    "exports:export (inflows)": (_r("exports:export", "inflows"), LIST),
+    "exports:export (overdue list)": (_r("exports:export", "overdue"), LIST),
+    "exports:campaign": (_r("exports:campaign", lambda w: w["campaign"].pk), LIST),
+    "exports:prepare": (_r("exports:prepare", "members"), POST_ONLY),
+    # A prepared export is its requester's alone (the token names sec_a).
+    "exports:download": (
+        _r("exports:download", lambda w: w["export_token"]),
+        _row(LOGIN, MISSING, OK, MISSING, MISSING, MISSING, MISSING),
+    ),
+    # Excel imports: those who keep members and registrations.
+    "imports:index": (_r("imports:index"), CREATE),
+    "imports:upload": (_r("imports:upload", "members"), CREATE),
+    "imports:upload (outflows)": (_r("imports:upload", "outflows"), CREATE),
+    "imports:upload (inflows)": (_r("imports:upload", "inflows"), CREATE),
+    "imports:template": (_r("imports:template", "members"), CREATE),
+    "imports:template (inflows)": (_r("imports:template", "inflows"), CREATE),
+    "imports:template (outflows)": (_r("imports:template", "outflows"), CREATE),
+    "imports:confirm": (_r("imports:confirm", "members"), POST_ONLY),
     "notifications:list": (_r("notifications:list"), ANY_USER),
     "notifications:open": (_r("notifications:open", lambda w: w["notice"]), POST_ONLY),
     "notifications:read": (_r("notifications:read", lambda w: w["notice"]), POST_ONLY),
@@ -266,7 +290,13 @@ def world(cast):
     notice = NotificationFactory(recipient=User.objects.get(username="member_a"), link="/members/").pk
     campaign = jobs.campaign_open(today=date(2026, 3, 1))
     checklists = _checklist_world(cast, sec_a, today)
+    from reports.exports import download_token
+
+    export_token = download_token(
+        user=sec_a, name="exports/prepared-for-sec-a.xlsx", filename="流出党员登记.xlsx"
+    )
     return {
+        "export_token": export_token,
         **cast,
         "campaign": campaign,
         "task": campaign.tasks.get(secondary=cast["org_a"]),
@@ -391,6 +421,14 @@ POSTS = {
     "change report apply": (
         _r("registrations:change_report_apply", lambda w: w["report"].pk),
         _row(LOGIN, 302, 302, MISSING, MISSING, FORBIDDEN, MISSING),
+    ),
+    "export prepare": (
+        _r("exports:prepare", "outflows"),
+        _row(LOGIN, 302, 302, 302, 302, FORBIDDEN, FORBIDDEN),
+    ),
+    "import confirm without a previewed file": (
+        _r("imports:confirm", "members"),
+        _row(LOGIN, MISSING, MISSING, MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ),
     "whereabouts clear": (
         _r("registrations:whereabouts_clear", A1_MEMBER),

@@ -32,6 +32,7 @@ DOCUMENTED = {
         "*",
         "*",
     ),
+    "purge-exchange-files": ("reports.tasks.purge_exchange_files", "40", "*", "*", "*", "*"),
 }
 
 
@@ -86,6 +87,7 @@ def bj(*fields) -> datetime:
         ("close-batch-campaigns", bj(2025, 3, 15, 9, 0), bj(2025, 3, 31, 23, 55)),
         ("close-batch-campaigns", bj(2025, 4, 1, 9, 0), bj(2025, 10, 31, 23, 55)),
         ("send-pending-notification-emails", bj(2025, 6, 10, 12, 1, 30), bj(2025, 6, 10, 12, 5)),
+        ("purge-exchange-files", bj(2025, 6, 10, 12, 41), bj(2025, 6, 10, 13, 40)),
     ],
 )
 def test_each_job_fires_at_its_beijing_time(name, after, expected):

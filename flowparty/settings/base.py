@@ -133,9 +133,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Uploaded imports awaiting confirmation and prepared exports hold personal data: they live in "private", a
+# directory no URL serves (the views check who asks), shared by the web app and the Celery workers.
+PRIVATE_FILES_ROOT = env("FLOWPARTY_PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": "/private-files-are-never-served/"},
+    },
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -224,6 +231,19 @@ FLOWPARTY_HOME_COUNTY_CODE = env("FLOWPARTY_HOME_COUNTY_CODE", default="511102")
 FLOWPARTY_COMMITTEE_NAME = env("FLOWPARTY_COMMITTEE_NAME", default="中共乐山师范学院委员会")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# --- Excel import and export (issue 7). An upload is refused above this size, and above this size once
+# unzipped (a zip bomb is small on the wire); an import holds at most this many rows.
+FLOWPARTY_IMPORT_MAX_BYTES = env.int("FLOWPARTY_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+FLOWPARTY_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "FLOWPARTY_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+FLOWPARTY_IMPORT_MAX_ROWS = env.int("FLOWPARTY_IMPORT_MAX_ROWS", default=20000)
+# Exports with more rows than this are prepared by a Celery task and offered for download when ready;
+# smaller ones are written while the request waits.
+FLOWPARTY_EXPORT_ASYNC_ROWS = env.int("FLOWPARTY_EXPORT_ASYNC_ROWS", default=20000)
+# Prepared exports and unconfirmed uploads are deleted after this many hours.
+FLOWPARTY_EXCHANGE_FILE_HOURS = env.int("FLOWPARTY_EXCHANGE_FILE_HOURS", default=24)
 
 # Demo data loaders that later apps add, run by `seed_demo` after the organisations and members.
 FLOWPARTY_DEMO_LOADERS = [

@@ -90,3 +90,11 @@ def test_a_member_with_an_open_record_is_never_anonymised(cast, make_inflow, sec
 
 def test_timestamps_are_aware(member):
     assert timezone.is_aware(AccessLog(at=timezone.now()).at)
+
+
+def test_every_export_is_logged(as_user, member, make_outflow):
+    make_outflow("registered", member=member)
+    response = as_user("sec_a").get(reverse("exports:export", args=["outflows"]), {"state": "registered"})
+    assert response.status_code == 200
+    entry = AccessLog.objects.get(action="export")
+    assert entry.user.username == "sec_a" and "state=registered" in entry.what

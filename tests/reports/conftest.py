@@ -1,4 +1,7 @@
-from tests.registrations.conftest import (  # noqa: F401 (fixtures shared with the registrations tests)
+# The registrations' fixtures (make_outflow, make_inflow...) serve the export and import tests too.
+import pytest
+
+from tests.registrations.conftest import (  # noqa: F401
     inflow_data,
     make_inflow,
     make_outflow,
@@ -6,3 +9,9 @@ from tests.registrations.conftest import (  # noqa: F401 (fixtures shared with t
     sec_a,
     today,
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_private_storage(settings):
+    """An empty in-memory private storage for each test (setting STORAGES resets Django's storage handler)."""
+    settings.STORAGES = {**settings.STORAGES}

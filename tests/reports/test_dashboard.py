@@ -149,3 +149,19 @@ def test_the_compliance_heat_map_agrees_with_each_organisations_matrix(as_user, 
         required = tally["met"] + tally["due"] + tally["overdue"]
         assert (cell["met"], cell["required"]) == (tally["met"], required)
         assert percent == round(100 * tally["met"] / required)
+
+
+def test_the_statistical_table_exports_to_excel_with_its_totals(as_user, cast, make_outflow, make_inflow):
+    import io
+
+    from openpyxl import load_workbook
+
+    grow(cast, make_outflow, make_inflow, 4, 5)
+    client = as_user("sec_a")
+    table = client.get(reverse("reports:statistics")).context["table"]
+    response = client.get(reverse("reports:statistics"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "二级党组织" and rows[-1][0] == "合计"
+    assert [r[0] for r in rows[1:-1]] == [str(r["organization"]) for r in table["rows"]]
+    assert rows[-1][3] == table["totals"]["outflow"] == 4
