@@ -45,3 +45,16 @@ def test_the_dashboard_draws_its_charts_and_links_to_the_overdue_list(
     page.wait_for_url("**/registrations/outflows/?overdue=true")
     assert page.get_by_role("link", name=cast["members"]["a1_member"].name).is_visible()
     screenshot(page, "orgdept-follows-overdue-figure")
+
+    # ... and exports exactly that list.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="导出 Excel").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(download.path().read_bytes())).active
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert cast["members"]["a1_member"].name in names and len(names) == 1
