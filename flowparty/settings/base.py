@@ -184,6 +184,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Demo data loaders that later apps add, run by `seed_demo` after the organisations and members.
 FLOWPARTY_DEMO_LOADERS = ["registrations.demo.load_demo"]
+# Province-scale generators run by `seed_demo --members N` after the bulk members (members/demo/bulk.py): each
+# app that adds records (transfers, checklists...) appends its `generate(ctx)` here, in dependency order.
+FLOWPARTY_BULK_GENERATORS = ["registrations.demo_bulk.generate"]
 
 LOGGING = {
     "version": 1,
