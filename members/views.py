@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import notifications, permissions, sections, selectors, services
 from .forms import MemberForm
+from .pagination import COUNT_CAP, page_of
 from .services import MemberError
 
 PAGE_SIZE = 25
@@ -20,8 +21,9 @@ def home(request):
     scope = permissions.scope_for(request.user)
     context = {"scope": scope}
     if scope.is_staff_role:
-        context["counts"] = selectors.member_counts(user=request.user)
-        context["organizations"] = selectors.organization_overview(user=request.user)
+        organizations = list(selectors.organization_overview(user=request.user))
+        context["organizations"] = organizations
+        context["counts"] = selectors.member_counts(user=request.user, overview=organizations)
     if scope.is_member:
         context["own_member"] = selectors.member_get(user=request.user, pk=scope.member_id)
     context["sections"] = sections.render_home_sections(request)
@@ -32,9 +34,11 @@ def home(request):
 def member_list(request):
     permissions.require(request.user, "list_members")
     member_filter = selectors.member_list(user=request.user, params=request.GET)
-    page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Ordered by number (a unique index): numbered pages up to the count cap, keyset pages after it.
+    page = page_of(request, member_filter.qs, per_page=PAGE_SIZE, key="number")
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("after", None)
     return render(
         request,
         "members/member_list.html",
@@ -42,6 +46,7 @@ def member_list(request):
             "filter": member_filter,
             "page": page,
             "query": query.urlencode(),
+            "count_cap": COUNT_CAP,
             "can_add": permissions.can(request.user, "add_member"),
         },
     )
