@@ -13,6 +13,8 @@ from .pagination import COUNT_CAP, page_of
 from .services import MemberError
 
 PAGE_SIZE = 25
+# The member list counts this many members at most, then says "more than" (members.pagination).
+MEMBER_COUNT_CAP = COUNT_CAP
 NOTIFICATION_PAGE_SIZE = 20
 
 
@@ -35,7 +37,7 @@ def member_list(request):
     permissions.require(request.user, "list_members")
     member_filter = selectors.member_list(user=request.user, params=request.GET)
     # Ordered by number (a unique index): numbered pages up to the count cap, keyset pages after it.
-    page = page_of(request, member_filter.qs, per_page=PAGE_SIZE, key="number")
+    page = page_of(request, member_filter.qs, per_page=PAGE_SIZE, key="number", cap=MEMBER_COUNT_CAP)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("after", None)
@@ -46,7 +48,7 @@ def member_list(request):
             "filter": member_filter,
             "page": page,
             "query": query.urlencode(),
-            "count_cap": COUNT_CAP,
+            "count_cap": MEMBER_COUNT_CAP,
             "can_add": permissions.can(request.user, "add_member"),
         },
     )
