@@ -182,16 +182,21 @@ def page_paths() -> dict[str, tuple[str, str, int]]:
     from members.models import Member, SecondaryOrganization
     from registrations.models import OutflowRegistration
 
-    member = Member.objects.filter(number__startswith="B").order_by("number")[500]
+    bulk_members = Member.objects.filter(number__startswith="B").order_by("number")
+    member = bulk_members[500]
+    middle = bulk_members.values_list("number", flat=True)[bulk_members.count() // 2]
     outflow = OutflowRegistration.objects.filter(state="reported").order_by("pk").first()
     busiest = SecondaryOrganization.objects.filter(is_active=True).order_by("ordering").first()
     name = member.name[:2]
     return {
-        "home (department)": ("orgdept", "/", TARGET_LIST_MS),
+        # The home page is a summary of counts over every member, like the dashboard: the dashboard's target.
+        "home (department)": ("orgdept", "/", TARGET_DASHBOARD_MS),
+        "home (secretary)": ("sec_a", "/", TARGET_DASHBOARD_MS),
         "dashboard (department)": ("orgdept", "/reports/", TARGET_DASHBOARD_MS),
         "dashboard (secretary)": ("sec_a", "/reports/", TARGET_DASHBOARD_MS),
         "outflow list, first page": ("orgdept", "/registrations/outflows/", TARGET_LIST_MS),
         "outflow list, page 400": ("orgdept", "/registrations/outflows/?page=400", TARGET_LIST_MS),
+        "outflow list, page 4000": ("orgdept", "/registrations/outflows/?page=4000", TARGET_LIST_MS),
         "outflow list, filtered": (
             "orgdept",
             "/registrations/outflows/?" + urlencode({"overdue": "true", "secondary": busiest.pk}),
@@ -201,6 +206,11 @@ def page_paths() -> dict[str, tuple[str, str, int]]:
         "inflow list, first page": ("orgdept", "/registrations/inflows/", TARGET_LIST_MS),
         "member list, first page": ("orgdept", "/members/", TARGET_LIST_MS),
         "member list, page 400": ("orgdept", "/members/?page=400", TARGET_LIST_MS),
+        "member list, keyset page (middle)": (
+            "orgdept",
+            "/members/?" + urlencode({"after": middle}),
+            TARGET_LIST_MS,
+        ),
         "member search (name)": ("orgdept", "/members/?" + urlencode({"q": name}), TARGET_LIST_MS),
         "member search (number)": ("orgdept", "/members/?" + urlencode({"q": member.number}), TARGET_LIST_MS),
         "member detail": ("orgdept", f"/members/{member.pk}/", TARGET_LIST_MS),

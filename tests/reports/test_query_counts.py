@@ -7,14 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.demo import bulk
-from tests.registrations.conftest import (  # noqa: F401 (fixtures shared with the registrations tests)
-    inflow_data,
-    make_inflow,
-    make_outflow,
-    outflow_data,
-    sec_a,
-    today,
-)
 
 # name -> (URL builder over the world, users)
 PAGES = {
@@ -28,7 +20,10 @@ PAGES = {
         ["orgdept", "sec_a"],
     ),
     "member search by name": (lambda w: reverse("members:list") + "?q=甲一党员", ["orgdept"]),
-    "member list, filtered": (lambda w: reverse("members:list") + "?mobile=true&category=teacher", ["orgdept"]),
+    "member list, filtered": (
+        lambda w: reverse("members:list") + "?mobile=true&category=teacher",
+        ["orgdept"],
+    ),
     "member detail": (
         lambda w: reverse("members:detail", args=[w["outflow"].member_id]),
         ["orgdept", "sec_a", "branch_a1"],
@@ -36,7 +31,9 @@ PAGES = {
     "outflow list": (lambda w: reverse("registrations:outflow_list"), ["orgdept", "sec_a", "branch_a1"]),
     "outflow list, page 2": (lambda w: reverse("registrations:outflow_list") + "?page=2", ["orgdept"]),
     "outflow list, filtered": (
-        lambda w: reverse("registrations:outflow_list") + f"?open=true&overdue=false&secondary={w['org_a'].pk}",
+        lambda w: (
+            reverse("registrations:outflow_list") + f"?open=true&overdue=false&secondary={w['org_a'].pk}"
+        ),
         ["orgdept", "sec_a"],
     ),
     "outflow detail": (
@@ -48,7 +45,10 @@ PAGES = {
         lambda w: reverse("registrations:inflow_list") + "?timeliness=pending&q=党员",
         ["orgdept"],
     ),
-    "inflow detail": (lambda w: reverse("registrations:inflow_detail", args=[w["inflow"].pk]), ["orgdept", "sec_a"]),
+    "inflow detail": (
+        lambda w: reverse("registrations:inflow_detail", args=[w["inflow"].pk]),
+        ["orgdept", "sec_a"],
+    ),
     "statistics": (lambda w: reverse("reports:statistics"), ["orgdept", "sec_a"]),
     "pending work": (lambda w: reverse("registrations:pending_work"), ["orgdept"]),
 }
@@ -59,14 +59,14 @@ SIZES = (0, 400)
 
 
 @pytest.fixture
-def world(cast, make_outflow, make_inflow):
-    from datetime import date
-
+def world(cast, make_outflow, make_inflow, today):
     from registrations import jobs
 
     outflow = make_outflow("reported")
     inflow = make_inflow("contacted")
-    jobs.campaign_open(today=date(date.today().year, 3, 1))  # the dashboard shows the latest campaign at both sizes
+    jobs.campaign_open(
+        today=today.replace(month=3, day=1)
+    )  # the dashboard shows the latest campaign at both sizes
     return {**cast, "outflow": outflow, "inflow": inflow}
 
 
