@@ -194,6 +194,9 @@ def page_paths() -> dict[str, tuple[str, str, int]]:
         "home (secretary)": ("sec_a", "/", TARGET_DASHBOARD_MS),
         "dashboard (department)": ("orgdept", "/reports/", TARGET_DASHBOARD_MS),
         "dashboard (secretary)": ("sec_a", "/reports/", TARGET_DASHBOARD_MS),
+        # Summaries like the dashboard: its target.
+        "statistics table (department)": ("orgdept", "/reports/statistics/", TARGET_DASHBOARD_MS),
+        "pending work (department)": ("orgdept", "/registrations/pending/", TARGET_DASHBOARD_MS),
         "outflow list, first page": ("orgdept", "/registrations/outflows/", TARGET_LIST_MS),
         "outflow list, page 400": ("orgdept", "/registrations/outflows/?page=400", TARGET_LIST_MS),
         "outflow list, page 4000": ("orgdept", "/registrations/outflows/?page=4000", TARGET_LIST_MS),
@@ -213,6 +216,7 @@ def page_paths() -> dict[str, tuple[str, str, int]]:
         ),
         "member search (name)": ("orgdept", "/members/?" + urlencode({"q": name}), TARGET_LIST_MS),
         "member search (number)": ("orgdept", "/members/?" + urlencode({"q": member.number}), TARGET_LIST_MS),
+        "unknown whereabouts queue": ("orgdept", "/registrations/whereabouts/unknown/", TARGET_LIST_MS),
         "member detail": ("orgdept", f"/members/{member.pk}/", TARGET_LIST_MS),
         "outflow detail": ("orgdept", f"/registrations/outflows/{outflow.pk}/", TARGET_LIST_MS),
     }

@@ -286,6 +286,12 @@ class Member(models.Model):
                 name="member_mobile",
             ),
             models.Index(fields=["secondary"], condition=Q(whereabouts_unknown=True), name="member_unknown"),
+            # The department's queue of unknown whereabouts, longest first.
+            models.Index(
+                fields=["whereabouts_unknown_since", "id"],
+                condition=Q(whereabouts_unknown=True),
+                name="member_unknown_queue",
+            ),
             models.Index(
                 fields=["secondary"], condition=Q(standing="probationary"), name="member_probationary"
             ),

@@ -110,6 +110,9 @@ def campaign_tasks_for(user):
     return permissions.filter_for(user, CampaignTask.objects.all(), branch=None)
 
 
+PENDING_WORK_SHOWN = 100
+
+
 def pending_work(*, user, today=None) -> dict:
     """Art. 2: the organisation department's queue: overdue intakes (with when they were escalated), and members
     whose whereabouts are unknown, each with the organisation responsible and since when."""
@@ -122,16 +125,26 @@ def pending_work(*, user, today=None) -> dict:
             IntakeReminder.objects.filter(**{field: OuterRef("pk")}, stage="overdue").values("sent_on")[:1]
         )
 
+    overdue_outflows = outflows_for(user).overdue(today)
+    overdue_inflows = inflows_for(user).overdue(today)
+    unknown = unknown_whereabouts_queue(user=user)
+    # At province scale these run to tens of thousands: the page shows the longest-waiting ones and the totals,
+    # and links to the paginated lists for the rest.
+    shown = PENDING_WORK_SHOWN
     return {
-        "overdue_outflows": outflows_for(user)
-        .overdue(today)
-        .select_related("member", "secondary", "branch")
-        .annotate(escalated_on=escalated("outflow"))
-        .order_by("due_on", "pk"),
-        "overdue_inflows": inflows_for(user)
-        .overdue(today)
-        .select_related("member", "secondary", "branch")
-        .annotate(escalated_on=escalated("inflow"))
-        .order_by("due_on", "pk"),
-        "unknown": unknown_whereabouts_queue(user=user),
+        "overdue_outflows": list(
+            overdue_outflows.select_related("member", "secondary", "branch")
+            .annotate(escalated_on=escalated("outflow"))
+            .order_by("due_on", "pk")[:shown]
+        ),
+        "overdue_inflows": list(
+            overdue_inflows.select_related("member", "secondary", "branch")
+            .annotate(escalated_on=escalated("inflow"))
+            .order_by("due_on", "pk")[:shown]
+        ),
+        "unknown": list(unknown[:shown]),
+        "overdue_outflow_count": overdue_outflows.count(),
+        "overdue_inflow_count": overdue_inflows.count(),
+        "unknown_count": unknown.count(),
+        "shown": shown,
     }

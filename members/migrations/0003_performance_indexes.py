@@ -55,4 +55,8 @@ class Migration(migrations.Migration):
             model_name='member',
             index=models.Index(condition=models.Q(('standing', 'probationary')), fields=['secondary'], name='member_probationary'),
         ),
+        migrations.AddIndex(
+            model_name='member',
+            index=models.Index(condition=models.Q(('whereabouts_unknown', True)), fields=['whereabouts_unknown_since', 'id'], name='member_unknown_queue'),
+        ),
     ]
