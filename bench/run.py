@@ -209,6 +209,7 @@ def page_paths() -> dict[str, tuple[str, str, int]]:
         "inflow list, first page": ("orgdept", "/registrations/inflows/", TARGET_LIST_MS),
         "member list, first page": ("orgdept", "/members/", TARGET_LIST_MS),
         "member list, page 400": ("orgdept", "/members/?page=400", TARGET_LIST_MS),
+        "member list, mobile (exact count)": ("orgdept", "/members/?mobile=true", TARGET_LIST_MS),
         "member list, keyset page (middle)": (
             "orgdept",
             "/members/?" + urlencode({"after": middle}),
