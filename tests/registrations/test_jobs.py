@@ -226,7 +226,7 @@ def test_another_secretary_cannot_submit(cast, as_user):
 
 
 def test_the_pending_work_queue_shows_the_longest_overdue_and_links_to_the_rest(
-    make_outflow, make_inflow, cast, as_user, monkeypatch
+    make_outflow, cast, as_user, monkeypatch
 ):
     from registrations import selectors
     from tests.factories import MemberFactory
