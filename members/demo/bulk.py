@@ -57,7 +57,10 @@ class BulkWriter:
                 (sequence,) = cursor.fetchone()
                 cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
                 last, called = cursor.fetchone()
-            top = max(top, last if called else last - 1)
+                top = max(top, last if called else last - 1)
+                # Sequences are not transactional: moving this one past the block now keeps a request that
+                # inserts meanwhile out of it.
+                cursor.execute("SELECT setval(%s, %s)", [sequence, top + count])
         return top + 1
 
     def write(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
