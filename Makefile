@@ -54,5 +54,11 @@ check-deploy: install
 	REDIS_URL=redis://127.0.0.1:6379/0 FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The performance benchmark (bench/README.md): PostgreSQL + gunicorn on 127.0.0.1, a database seeded once per size
+# and reused. Not a test, and not part of CI.
+BENCH_MEMBERS ?= 1000000
+bench: install
+	BENCH_MEMBERS=$(BENCH_MEMBERS) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

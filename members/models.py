@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -164,14 +165,25 @@ class UnknownCause(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+SEARCH_MIN_CONTAINS = 3
+
+
 class MemberQuerySet(models.QuerySet):
     def mobile(self):
         return self.exclude(mobility_reason="")
 
     def search(self, text: str):
+        """Name, staff or student number, or the end of a phone number.
+
+        From three characters on, any part of the name (trigram index on PostgreSQL); shorter input (a surname, a
+        two-character name) matches names that start with it: a substring of one or two characters matches too
+        much of a million members to be a search, and no index can serve it.
+        """
         text = (text or "").strip()
         if not text:
             return self
+        if len(text) < SEARCH_MIN_CONTAINS:
+            return self.filter(Q(name__startswith=text) | Q(number__iexact=text))
         return self.filter(Q(name__icontains=text) | Q(number__iexact=text) | Q(phone__endswith=text))
 
 
@@ -260,6 +272,29 @@ class Member(models.Model):
             models.Index(fields=["secondary", "number"]),
             models.Index(fields=["name"]),
             models.Index(fields=["mobility_reason"]),
+            # A branch secretary's list, in number order without a sort.
+            models.Index(fields=["branch", "number"], name="member_branch_number"),
+            # Search by staff or student number is case-insensitive (number__iexact).
+            models.Index(Upper("number"), name="member_number_upper"),
+            # The dashboard's and the home page's breakdowns of mobile members, read from the index alone
+            # (PostgreSQL; `include` is ignored elsewhere). Name search uses trigram indexes made by migration
+            # members/0003 on PostgreSQL only.
+            models.Index(
+                fields=["secondary", "category", "mobility_reason"],
+                include=["id"],
+                condition=~Q(mobility_reason=""),
+                name="member_mobile",
+            ),
+            models.Index(fields=["secondary"], condition=Q(whereabouts_unknown=True), name="member_unknown"),
+            # The department's queue of unknown whereabouts, longest first.
+            models.Index(
+                fields=["whereabouts_unknown_since", "id"],
+                condition=Q(whereabouts_unknown=True),
+                name="member_unknown_queue",
+            ),
+            models.Index(
+                fields=["secondary"], condition=Q(standing="probationary"), name="member_probationary"
+            ),
         ]
 
     def __str__(self):

@@ -71,19 +71,17 @@ class IntakeFilterBase(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(member__name__icontains=value) | Q(member__number__iexact=value))
 
+    # "Yes" applies the queryset's own definition directly (the partial index of pending intakes serves it);
+    # "No" is its complement, through the primary key.
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.model.objects.overdue()
-        return (
-            queryset.filter(pk__in=overdue.values("pk"))
-            if value
-            else queryset.exclude(pk__in=overdue.values("pk"))
-        )
+        if value:
+            return queryset.overdue()
+        return queryset.exclude(pk__in=queryset.model.objects.overdue().values("pk"))
 
     def filter_due_soon(self, queryset, name, value):
-        soon = queryset.model.objects.due_within(7)
-        return (
-            queryset.filter(pk__in=soon.values("pk")) if value else queryset.exclude(pk__in=soon.values("pk"))
-        )
+        if value:
+            return queryset.due_within(7)
+        return queryset.exclude(pk__in=queryset.model.objects.due_within(7).values("pk"))
 
     def filter_timeliness(self, queryset, name, value):
         if value == "on_time":

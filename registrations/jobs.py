@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,31 +65,39 @@ def intake_deadlines_check(*, today: date | None = None) -> dict[str, int]:
 
     A stage is claimed by inserting its IntakeReminder row (unique per registration and stage) tagged with this
     run's id; only rows this run inserted are notified, so a second run, a concurrent run or a rerun after a
-    crash sends nothing twice. Queries: two selects, one select of sent stages and one insert and read-back
-    per register, two for the role directory and a constant number for the notifications.
+    crash sends nothing twice. Queries: three selects per register (running clocks, their sent stages, the
+    registrations due a reminder), one insert and read-back, two for the role directory and a constant number
+    for the notifications, whatever the number of registrations.
     """
     today = today or timezone.localdate()
     run = uuid.uuid4()
     horizon = today + timedelta(days=7)
     candidates = []
     for model, field in ((OutflowRegistration, "outflow_id"), (InflowRegistration, "inflow_id")):
-        pending = list(
-            model.objects.intake_pending()
-            .filter(due_on__lte=horizon)
-            .select_related("member")
-            .only("pk", "due_on", "secondary_id", "branch_id", "member__name", "state", "intake_completed_on")
-        )
+        # Read as plain tuples from the partial index of running clocks; a registration already escalated has had
+        # its last stage and is left out in SQL (at province scale, most overdue intakes are old news).
+        escalated = IntakeReminder.objects.filter(
+            stage=rules.ReminderStage.OVERDUE, **{f"{field}__isnull": False}
+        ).values(field)
+        pending = model.objects.intake_pending().filter(due_on__lte=horizon).exclude(pk__in=escalated)
         sent: dict[int, set[str]] = {}
         for subject_id, stage in IntakeReminder.objects.filter(
-            **{f"{field}__in": [r.pk for r in pending]}
+            **{f"{field}__in": pending.values("pk")}
         ).values_list(field, "stage"):
             sent.setdefault(subject_id, set()).add(stage)
-        for registration in pending:
-            stage = rules.reminder_to_send(
-                due_on=registration.due_on, today=today, sent=sent.get(registration.pk, set())
-            )
+        stages = {}
+        for pk, due_on in pending.values_list("pk", "due_on"):
+            stage = rules.reminder_to_send(due_on=due_on, today=today, sent=sent.get(pk, set()))
             if stage is not None:
-                candidates.append((registration, field, stage))
+                stages[pk] = stage
+        # Only the registrations that get a reminder today are loaded as objects, with the member's name.
+        for registration in (
+            model.objects.filter(pk__in=list(stages))
+            .select_related("member")
+            .only("pk", "due_on", "secondary_id", "branch_id", "member__name", "state", "intake_completed_on")
+            .order_by("pk")
+        ):
+            candidates.append((registration, field, stages[registration.pk]))
     IntakeReminder.objects.bulk_create(
         [
             IntakeReminder(**{field: r.pk}, stage=stage, due_on=r.due_on, sent_on=today, run=run)
@@ -109,6 +118,11 @@ def intake_deadlines_check(*, today: date | None = None) -> dict[str, int]:
         branch_ids={r.branch_id for r, _f, _s in to_send if r.branch_id},
     )
     items = []
+    # One reverse() per register, not per reminder (the same URLs as get_absolute_url()).
+    links = {
+        "outflow": reverse("registrations:outflow_detail", args=[0]).replace("/0/", "/{}/"),
+        "inflow": reverse("registrations:inflow_detail", args=[0]).replace("/0/", "/{}/"),
+    }
     with override("zh-hans"):
         for registration, field, stage in to_send:
             kind = "outflow" if field == "outflow_id" else "inflow"
@@ -123,7 +137,7 @@ def intake_deadlines_check(*, today: date | None = None) -> dict[str, int]:
                     kind=f"intake_{stage}",
                     title=title,
                     body=body,
-                    link=registration.get_absolute_url(),
+                    link=links[kind].format(registration.pk),
                     subject=registration,
                     dedupe_key=f"intake:{kind}:{registration.pk}:{stage}",
                 )

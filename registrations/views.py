@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import permissions
 from members import selectors as member_selectors
+from members.pagination import page_of
 
 from . import jobs, rules, selectors, services
 from .filters import ChangeReportFilter, InflowFilter, OutflowFilter
@@ -50,7 +50,9 @@ def _errors(form) -> list[str]:
 
 
 def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Exact counts (a register holds a few hundred thousand rows at most, counted from an index), pages read
+    # through their primary keys first (members.pagination).
+    page = page_of(request, queryset, per_page=PAGE_SIZE, cap=None)
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -220,7 +220,7 @@ def inflows_sheet(user, params) -> Sheet:
 
 
 def overdue_sheet(user, params) -> Sheet:
-    work = registration_selectors.pending_work(user=user)
+    overdue = registration_selectors.overdue_registrations(user=user)
     today = timezone.localdate()
     columns = [
         Column("类型", width=8),
@@ -237,8 +237,8 @@ def overdue_sheet(user, params) -> Sheet:
 
     def rows() -> Iterator[list]:
         for label, queryset, registered, states in (
-            ("流出", work["overdue_outflows"], "registered_on", _labels(OutflowState.choices)),
-            ("流入", work["overdue_inflows"], "origin_registered_on", _labels(InflowState.choices)),
+            ("流出", overdue["outflows"], "registered_on", _labels(OutflowState.choices)),
+            ("流入", overdue["inflows"], "origin_registered_on", _labels(InflowState.choices)),
         ):
             for r in queryset.iterator(chunk_size=CHUNK):
                 yield [

@@ -251,6 +251,9 @@ FLOWPARTY_DEMO_LOADERS = [
     "registrations.transfer_demo.load_demo",
     "responsibilities.demo.load_demo",
 ]
+# Province-scale generators run by `seed_demo --members N` after the bulk members (members/demo/bulk.py): each
+# app that adds records (transfers, checklists...) appends its `generate(ctx)` here, in dependency order.
+FLOWPARTY_BULK_GENERATORS = ["registrations.demo_bulk.generate"]
 
 LOGGING = {
     "version": 1,

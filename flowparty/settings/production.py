@@ -14,6 +14,11 @@ FLOWPARTY_SITE_URL = env("FLOWPARTY_SITE_URL", default=f"https://{ALLOWED_HOSTS[
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles any query its planner prices high, such as the dashboard's counts over a million
+# members, and the compilation costs more (50-80 ms) than the query it speeds up (bench/README.md).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "options", env("DATABASE_OPTIONS", default="-c jit=off")
+)
 REDIS_URL = env("REDIS_URL")
 CACHES = {"default": redis_cache(REDIS_URL)}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

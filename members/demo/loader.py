@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from ..crypto import digest, encrypt
+from ..crypto import digest
 from ..models import Branch, Category, Committee, Member, Role, RoleAssignment, SecondaryOrganization, User
 from . import data
 
@@ -144,26 +144,11 @@ def load_demo() -> dict[str, int]:
     return {"organizations": len(orgs), "members_created": created, "members": Member.objects.count()}
 
 
-def bulk_members(n: int, *, batch_size: int = 5000) -> int:
-    """N synthetic members for benchmarks, spread over every active branch, by bulk inserts."""
-    rng = random.Random(n)
-    today = timezone.localdate()
-    branches = list(Branch.objects.filter(is_active=True).select_related("secondary"))
-    start = Member.objects.filter(number__startswith="B").count()
-    # Encrypting is the slow part of a member row; a bulk member gets at most a cheap fixed ciphertext.
-    sample_cipher = encrypt("110101199003077777")
-    created = 0
-    for offset in range(start, start + n, batch_size):
-        batch = []
-        for i in range(offset, min(offset + batch_size, start + n)):
-            fields = data.member_fields(rng, index=i, today=today)
-            fields.pop("number_prefix")
-            fields.pop("id_number")
-            branch = branches[i % len(branches)]
-            batch.append(
-                Member(secondary_id=branch.secondary_id, branch_id=branch.pk, number=f"B{i:09d}", **fields)
-            )
-        Member.objects.bulk_create(batch, batch_size=batch_size, ignore_conflicts=True)
-        created += len(batch)
-    del sample_cipher
-    return created
+def bulk_members(n: int) -> int:
+    """Top the synthetic benchmark members up to n, with every registered generator's records for them
+    (members/demo/bulk.py); returns how many members were created."""
+    from . import bulk
+
+    before = bulk.bulk_member_count()
+    bulk.generate(n)
+    return bulk.bulk_member_count() - before

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 
 from .. import identity, selectors
@@ -15,6 +17,14 @@ def page_url(context, page_number):
     """The current list's query string with another page number."""
     query = context.get("query", "")
     return f"?{query}&page={page_number}" if query else f"?page={page_number}"
+
+
+@register.simple_tag(takes_context=True)
+def after_url(context, key):
+    """The current list's query string, continuing after the row whose key is `key` (keyset pages)."""
+    query = context.get("query", "")
+    after = urlencode({"after": key})
+    return f"?{query}&{after}" if query else f"?{after}"
 
 
 @register.simple_tag(takes_context=True)

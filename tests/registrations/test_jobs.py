@@ -223,3 +223,20 @@ def test_another_secretary_cannot_submit(cast, as_user):
     task = CampaignTask.objects.get(campaign=campaign, secondary=cast["org_a"])
     assert as_user("sec_b").get(task.get_absolute_url()).status_code == 404
     assert as_user("orgdept").post(task.get_absolute_url(), {}).status_code == 403
+
+
+def test_the_pending_work_queue_shows_the_longest_overdue_and_links_to_the_rest(
+    make_outflow, cast, as_user, monkeypatch
+):
+    from registrations import selectors
+    from tests.factories import MemberFactory
+
+    monkeypatch.setattr(selectors, "PENDING_WORK_SHOWN", 1)
+    older = make_outflow("registered", days_ago=50)
+    make_outflow(
+        "registered", days_ago=40, member=MemberFactory(branch=cast["branch_a0"], secondary=cast["org_a"])
+    )
+    response = as_user("orgdept").get(reverse("registrations:pending_work"))
+    assert [o.pk for o in response.context["overdue_outflows"]] == [older.pk]
+    assert response.context["overdue_outflow_count"] == 2
+    assert reverse("registrations:outflow_list") + "?overdue=true" in response.content.decode()

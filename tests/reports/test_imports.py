@@ -283,7 +283,7 @@ def test_the_template_has_the_platforms_columns_text_formats_and_choices(cast, a
     assert {"男", "女", "正式党员", "预备党员", "教师"} <= options
     # The empty template uploads as "no data rows", not as an error about its columns.
     preview = upload(as_user("sec_a"), response.content)
-    assert [e.message for e in preview.context["errors"]] == ["The file has no data rows."]
+    assert [e.message for e in preview.context["errors"]] == ["文件中没有数据行。"]
 
 
 def test_the_outflow_template_uploads_cleanly(cast, as_user):

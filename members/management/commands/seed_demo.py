@@ -14,7 +14,10 @@ class Command(BaseCommand):
             "--members",
             type=int,
             default=0,
-            help="Also generate this many synthetic members by bulk inserts (benchmarks).",
+            help=(
+                "Top the synthetic members up to this many, with registrations and their records in proportion, "
+                "by bulk inserts (COPY on PostgreSQL). Benchmarks: see bench/README.md."
+            ),
         )
 
     def handle(self, *args, force=False, members=0, **options):
@@ -32,8 +35,10 @@ class Command(BaseCommand):
         for hook in loader_hooks():
             hook(stdout=self.stdout)
         if members:
-            created = loader.bulk_members(members)
-            self.stdout.write(self.style.SUCCESS(f"bulk members: +{created}"))
+            from members.demo import bulk
+
+            bulk.generate(members, log=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS(f"bulk members: {bulk.bulk_member_count()}"))
 
 
 def loader_hooks():

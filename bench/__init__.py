@@ -1,0 +1,1 @@
+"""`make bench`: the performance benchmark (see README.md). Not part of the test suite."""
