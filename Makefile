@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= flowparty.settings.dev
 
-.PHONY: run test install migrate demo worker lint format messages check-deploy bench clean
+.PHONY: run test install migrate demo worker lint format messages check-deploy bench load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ check-deploy: install
 BENCH_MEMBERS ?= 1000000
 bench: install
 	BENCH_MEMBERS=$(BENCH_MEMBERS) $(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.load
+
+# The load test alone: 50 users mixing every role's pages for 60 s against gunicorn and PostgreSQL (demo data).
+load: install
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

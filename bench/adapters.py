@@ -21,16 +21,16 @@ EXPORT_COMMANDS = [("export_members", ["--limit", str(EXPORT_ROWS)]), ("export_r
 AS_USER = "orgdept"
 NUMBER_PREFIX = "IMP"  # rows the import creates; removed afterwards so the database keeps its size
 
-# The columns of the import file, in the provincial platform's order as far as issue 7 describes it.
+# The columns of the import template (reports/imports: the provincial platform's export).
 HEADERS = [
     "姓名",
     "性别",
-    "学号/工号",
-    "手机号码",
-    "人员类别",
-    "党籍状态",
-    "入党日期",
-    "所在二级党组织",
+    "工号/学号",
+    "联系电话",
+    "党员类别",
+    "党员身份",
+    "入党时间",
+    "二级党组织",
     "所在党支部",
 ]
 
@@ -45,7 +45,7 @@ def _rows():
             f"导入{i % 97}号",
             "女" if i % 2 else "男",
             f"{NUMBER_PREFIX}{i:08d}",
-            f"0{138_0000_0000 + i}"[1:],
+            f"139{i:08d}",
             "教师" if i % 3 else "学生",
             "正式党员",
             f"20{10 + i % 14}-0{1 + i % 9}-1{i % 10}",
