@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="Export with this account's rights.")
         parser.add_argument("--output", required=True, help="Where to write the .xlsx file.")
         parser.add_argument("--kind", default="members", choices=sorted(exports.KINDS))
-        parser.add_argument("--query", default="", help="The list's filters, as in its address (e.g. mobile=true).")
+        parser.add_argument(
+            "--query", default="", help="The list's filters, as in its address (e.g. mobile=true)."
+        )
         parser.add_argument("--limit", type=int, default=None, help="At most this many rows.")
 
     def handle(self, *args, username, output, kind, query, limit, **options):
