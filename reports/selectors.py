@@ -348,6 +348,8 @@ def compliance_heatmap(*, user, flt: DashboardFilter, today=None) -> dict:
     matrix, which every cell links to."""
     from responsibilities import selectors as checklist_selectors
 
+    if not checklist_selectors.live_compliance_allowed(user=user, secondary=flt.secondary):
+        return {"too_many": True, "columns": [], "codes": [], "rows": [], "cells": []}
     item_list = checklist_selectors.items()
     outflows = checklist_selectors.open_outflows(user)
     inflows = checklist_selectors.open_inflows(user)

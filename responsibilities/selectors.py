@@ -394,3 +394,20 @@ def mobile_members_for_attendance(*, user) -> QuerySet[Member]:
         .select_related("secondary")
         .order_by("secondary__ordering", "number")
     )
+
+
+def live_compliance_allowed(*, user, secondary=None) -> bool:
+    """Compliance is computed from the records on every view (never stored); over more open registrations than
+    FLOWPARTY_LIVE_COMPLIANCE_LIMIT that takes seconds, so summary pages (home, dashboard) show it only below the
+    limit and link to the per-organisation matrices otherwise."""
+    from django.conf import settings
+
+    outflows, inflows = open_outflows(user), open_inflows(user)
+    if secondary is not None:
+        outflows, inflows = outflows.filter(secondary=secondary), inflows.filter(secondary=secondary)
+    limit = settings.FLOWPARTY_LIVE_COMPLIANCE_LIMIT
+    return (
+        outflows.exclude(state="ended")[: limit + 1].count()
+        + inflows.exclude(state="ended")[: limit + 1].count()
+        <= limit
+    )

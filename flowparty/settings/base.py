@@ -191,6 +191,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Checklist compliance is computed live; summaries (home, dashboard) compute it only below this many open
+# registrations in the viewer's scope and link to the per-organisation matrices above it.
+FLOWPARTY_LIVE_COMPLIANCE_LIMIT = env.int("FLOWPARTY_LIVE_COMPLIANCE_LIMIT", default=3000)
+
 # --- Personal data retention: ended registrations older than this are anonymised (`anonymise_ended_records`).
 FLOWPARTY_RETENTION_YEARS = env.int("FLOWPARTY_RETENTION_YEARS", default=5)
 # --- Uploads: the largest file accepted (imports), in bytes.

@@ -165,3 +165,14 @@ def test_the_statistical_table_exports_to_excel_with_its_totals(as_user, cast, m
     assert rows[0][0] == "二级党组织" and rows[-1][0] == "合计"
     assert [r[0] for r in rows[1:-1]] == [str(r["organization"]) for r in table["rows"]]
     assert rows[-1][3] == table["totals"]["outflow"] == 4
+
+
+def test_above_the_live_limit_the_heat_map_and_home_link_instead_of_computing(as_user, cast, make_outflow, settings):
+    make_outflow("registered")
+    make_outflow("registered", member=cast["members"]["a0_member"])
+    settings.FLOWPARTY_LIVE_COMPLIANCE_LIMIT = 1
+    client = as_user("orgdept")
+    heat = client.get(reverse("reports:dashboard")).context["heatmap"]
+    assert heat["too_many"] and heat["cells"] == []
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("responsibilities:overview") in home and 'data-counter="checklist-met"' not in home
