@@ -105,11 +105,56 @@ def org_matrix(request, pk):
     organization = permissions.get_visible_or_404(permissions.organizations_for(request.user), pk=pk)
     permissions.require(request.user, "view_checklists")
     matrix = selectors.organization_matrix(user=request.user, organization=organization)
+    if request.GET.get("format") == "xlsx":
+        return _matrix_xlsx(request, matrix, organization)
     return render(
         request,
         "responsibilities/matrix.html",
         {"matrix": matrix, "organization": organization, "today": timezone.localdate()},
     )
+
+
+STATUS_TEXT = {
+    "met": "已落实",
+    "due": "待落实",
+    "overdue": "逾期",
+    "exempt": "不作硬性要求",
+    "as_needed": "按需",
+    "not_applicable": "不适用",
+}
+
+
+def _matrix_xlsx(request, matrix, organization):
+    """The compliance matrix as a spreadsheet: one sheet per checklist, a member a row, an item a column, with
+    the totals row (issue 7's exports)."""
+    from members import access
+    from members.models import AccessAction
+    from reports.xlsx import simple_sheet, xlsx_response
+
+    sheets = []
+    for title, items, rows, totals in (
+        ("流出党员（附件1、3）", matrix.outflow_items, matrix.outflow_rows, matrix.outflow_totals),
+        ("流入党员（附件2）", matrix.inflow_items, matrix.inflow_rows, matrix.inflow_totals),
+    ):
+        headers = ["姓名", "工号/学号", *[f"{i.code} {i.title}" for i in items]]
+        lines = [
+            [
+                row.member.name,
+                row.member.number,
+                *[
+                    STATUS_TEXT.get(str(row.results[i.code].status), str(row.results[i.code].status))
+                    for i in items
+                ],
+            ]
+            for row in rows
+        ]
+        lines.append(
+            ["合计（已落实/待落实/逾期）", "", *[f"{t['met']}/{t['due']}/{t['overdue']}" for t in totals]]
+        )
+        sheets.append(simple_sheet(title, headers, lines))
+    name = f"{organization.name}责任清单落实情况_{timezone.localdate():%Y%m%d}"
+    access.log_access(request, action=AccessAction.EXPORT, what=name)
+    return xlsx_response(f"{name}.xlsx", sheets)
 
 
 # --- Records about a member -------------------------------------------------------------------------------

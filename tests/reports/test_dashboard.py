@@ -167,7 +167,9 @@ def test_the_statistical_table_exports_to_excel_with_its_totals(as_user, cast, m
     assert rows[-1][3] == table["totals"]["outflow"] == 4
 
 
-def test_above_the_live_limit_the_heat_map_and_home_link_instead_of_computing(as_user, cast, make_outflow, settings):
+def test_above_the_live_limit_the_heat_map_and_home_link_instead_of_computing(
+    as_user, cast, make_outflow, settings
+):
     make_outflow("registered")
     make_outflow("registered", member=cast["members"]["a0_member"])
     settings.FLOWPARTY_LIVE_COMPLIANCE_LIMIT = 1
@@ -176,3 +178,20 @@ def test_above_the_live_limit_the_heat_map_and_home_link_instead_of_computing(as
     assert heat["too_many"] and heat["cells"] == []
     home = client.get(reverse("home")).content.decode()
     assert reverse("responsibilities:overview") in home and 'data-counter="checklist-met"' not in home
+
+
+def test_the_compliance_matrix_exports_to_excel(as_user, cast, make_outflow):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_outflow("registered", days_ago=100)
+    client = as_user("sec_a")
+    url = reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])
+    matrix = client.get(url).context["matrix"]
+    book = load_workbook(io.BytesIO(b"".join(client.get(url, {"format": "xlsx"}).streaming_content)))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:2] == ("姓名", "工号/学号")
+    assert [r[0] for r in rows[1:-1]] == [row.member.name for row in matrix.outflow_rows]
+    assert rows[-1][0].startswith("合计")
+    assert as_user("sec_b").get(url, {"format": "xlsx"}).status_code == 404
