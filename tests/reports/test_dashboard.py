@@ -195,3 +195,22 @@ def test_the_compliance_matrix_exports_to_excel(as_user, cast, make_outflow):
     assert [r[0] for r in rows[1:-1]] == [row.member.name for row in matrix.outflow_rows]
     assert rows[-1][0].startswith("合计")
     assert as_user("sec_b").get(url, {"format": "xlsx"}).status_code == 404
+
+
+def test_the_roster_export_takes_the_same_number_of_queries_at_two_sizes(as_user, cast):
+    client = as_user("orgdept")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("exports:export", args=["members"]))
+            b"".join(response.streaming_content)
+        return len(ctx)
+
+    for _ in range(2):
+        MemberFactory(branch=cast["branch_a0"], secondary=cast["org_a"], id_number="")
+    small = queries()
+    for i in range(10):
+        member = MemberFactory(branch=cast["branch_a0"], secondary=cast["org_a"])
+        member.id_number = "11010519491231002X" if i == 0 else ""
+        member.save()
+    assert queries() == small
