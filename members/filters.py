@@ -7,7 +7,17 @@ from .forms import bootstrapify
 from .models import AccessAction, AccessLog, Category, Member, MobilityReason, Standing
 
 
-class MemberFilter(django_filters.FilterSet):
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form has the Bootstrap classes (small widgets, for the filter bars above lists)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = bootstrapify(super().form, small=True)
+        return self._form
+
+
+class MemberFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -51,12 +61,6 @@ class MemberFilter(django_filters.FilterSet):
         self.filters["secondary"].queryset = permissions.organizations_for(user)
         self.filters["branch"].queryset = permissions.branches_for(user)
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = bootstrapify(super().form, small=True)
-        return self._form
-
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
@@ -64,7 +68,7 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.exclude(mobility_reason="") if value else queryset.filter(mobility_reason="")
 
 
-class AccessLogFilter(django_filters.FilterSet):
+class AccessLogFilter(BootstrapFilterSet):
     user = django_filters.CharFilter(label=_("Account"), field_name="user__username", lookup_expr="iexact")
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessAction.choices)
     member = django_filters.CharFilter(
@@ -86,9 +90,3 @@ class AccessLogFilter(django_filters.FilterSet):
     class Meta:
         model = AccessLog
         fields = ["user", "action", "member", "since", "until"]
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = bootstrapify(super().form, small=True)
-        return self._form

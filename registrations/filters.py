@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
-from members.forms import bootstrapify
+from members.filters import BootstrapFilterSet
 from members.models import MobilityReason
 
 from .models import (
@@ -25,7 +25,7 @@ def province_choices():
     return list(Division.objects.filter(level=1).values_list("code", "name"))
 
 
-class IntakeFilterBase(django_filters.FilterSet):
+class IntakeFilterBase(BootstrapFilterSet):
     """Filters shared by both registers; the clock filters use the same definitions as the counters."""
 
     q = django_filters.CharFilter(
@@ -58,12 +58,6 @@ class IntakeFilterBase(django_filters.FilterSet):
         self.filters["secondary"].queryset = permissions.organizations_for(user)
         self.filters["branch"].queryset = permissions.branches_for(user)
         self.filters["province"].extra["choices"] = province_choices()
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = bootstrapify(super().form, small=True)
-        return self._form
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -150,15 +144,9 @@ class InflowFilter(IntakeFilterBase):
         ]
 
 
-class ChangeReportFilter(django_filters.FilterSet):
+class ChangeReportFilter(BootstrapFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeReportStatus.choices)
 
     class Meta:
         model = ChangeReport
         fields = ["status"]
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = bootstrapify(super().form, small=True)
-        return self._form

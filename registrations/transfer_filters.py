@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import permissions
-from members.forms import bootstrapify
+from members.filters import BootstrapFilterSet
 
 from .filters import YES_NO
 from .models import RelationTransfer, TransferDirection, TransferStage, TransferState
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -35,12 +35,6 @@ class TransferFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["secondary"].queryset = permissions.organizations_for(user)
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = bootstrapify(super().form, small=True)
-        return self._form
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
