@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from members import identity, permissions
 from members import selectors as member_selectors
-from members.models import Category, Gender, MobilityReason, Standing
+from members.models import Branch, Category, Gender, MobilityReason, SecondaryOrganization, Standing
 from members.resources import MEMBER_COLUMNS
 from registrations import jobs
 from registrations import selectors as registration_selectors
@@ -70,14 +70,39 @@ def _labels(choices) -> dict:
 
 
 def _members(user, params):
-    return (
-        member_selectors.member_list(user=user, params=params)
-        .qs.defer(
-            None
-        )  # the list defers the ID number; the export shows it (masked): one query, not one a row
-        .select_related("secondary", "branch")
-        .order_by("secondary__ordering", "number")
-    )
+    """The member list's rows (scope and filters), without its order and its deferred ID number."""
+    return member_selectors.member_list(user=user, params=params).qs.order_by()
+
+
+# What the roster reads of each member: plain values, not model instances (a 100,000-row export built 300,000
+# objects with their organisation and branch before).
+_ROSTER_FIELDS = (
+    "name",
+    "gender",
+    "number",
+    "id_number",
+    "phone",
+    "email",
+    "category",
+    "standing",
+    "joined_on",
+    "converted_on",
+    "branch_id",
+    "origin_organization",
+    "mobility_reason",
+    "whereabouts_unknown",
+    "is_exempt",
+)
+
+
+def _roster_rows(user, params) -> Iterator[tuple[str, tuple]]:
+    """(organisation name, member values) in the roster's order: organisation by organisation, each in number
+    order. One query per organisation, each read from the (secondary, number) index as it streams; a single query
+    ordered by organisation would sort every member in scope before the first row (4 s at 1,000,000)."""
+    queryset = _members(user, params).values_list(*_ROSTER_FIELDS)
+    for pk, name in SecondaryOrganization.objects.order_by("ordering", "code").values_list("pk", "name"):
+        for values in queryset.filter(secondary_id=pk).order_by("number").iterator(chunk_size=CHUNK):
+            yield name, values
 
 
 def members_sheet(user, params) -> Sheet:
@@ -87,24 +112,42 @@ def members_sheet(user, params) -> Sheet:
     def rows() -> Iterator[list]:
         genders, categories = _labels(Gender.choices), _labels(Category.choices)
         standings, reasons = _labels(Standing.choices), _labels(MobilityReason.choices)
-        for m in _members(user, params).iterator(chunk_size=CHUNK):
+        branches = dict(Branch.objects.values_list("pk", "name"))
+        for secondary, values in _roster_rows(user, params):
+            (
+                name,
+                gender,
+                number,
+                id_number,
+                phone,
+                email,
+                category,
+                standing,
+                joined_on,
+                converted_on,
+                branch_id,
+                origin_organization,
+                mobility_reason,
+                whereabouts_unknown,
+                is_exempt,
+            ) = values
             yield [
-                m.name,
-                genders.get(m.gender, m.gender),
-                m.number,
-                ids.id_number(m.id_number),
-                ids.phone(m.phone),
-                m.email,
-                categories.get(m.category, m.category),
-                standings.get(m.standing, m.standing),
-                m.joined_on,
-                m.converted_on,
-                m.secondary.name,
-                m.branch.name if m.branch_id else "",
-                m.origin_organization,
-                reasons.get(m.mobility_reason, m.mobility_reason),
-                _yes(m.whereabouts_unknown),
-                _yes(m.is_exempt),
+                name,
+                genders.get(gender, gender),
+                number,
+                ids.id_number(id_number),
+                ids.phone(phone),
+                email,
+                categories.get(category, category),
+                standings.get(standing, standing),
+                joined_on,
+                converted_on,
+                secondary,
+                branches.get(branch_id, ""),
+                origin_organization,
+                reasons.get(mobility_reason, mobility_reason),
+                _yes(whereabouts_unknown),
+                _yes(is_exempt),
             ]
 
     return Sheet(title="党员花名册", columns=columns, rows=rows())

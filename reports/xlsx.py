@@ -4,9 +4,12 @@
 
     return xlsx_response("统计表.xlsx", [simple_sheet("2025年", ["二级党组织", "党员数"], rows)])
 
-openpyxl's write-only mode writes each row to a temporary file as it comes, so memory stays flat however many
-rows there are (feed it a generator over `queryset.iterator()`); the finished workbook is streamed from disk by
-`FileResponse`, and the temporary file disappears when the response is closed.
+XlsxWriter's `constant_memory` mode writes each row to a temporary file as soon as the next one starts, with its
+strings inline, so memory stays flat however many rows there are (feed it a generator over `queryset.iterator()`);
+the finished workbook is streamed from disk by `FileResponse`, and the temporary file disappears when the response
+is closed. openpyxl's write-only mode, used before, keeps every distinct string of the workbook in memory for its
+shared-strings table (360 MB for a 100,000-member roster) and took twice as long (bench/README.md);
+openpyxl still reads every uploaded workbook (members.spreadsheets), parsing with defusedxml.
 
 What every sheet gets: a bold header row frozen in place, column widths, dates as real date cells (with a
 `yyyy-mm-dd` number format), identifiers (phones, ID-card and staff numbers) as text cells with the text format
@@ -19,6 +22,7 @@ into WPS or another tool), where a style would be lost and the formula would run
 in those rare cells; the import (members.spreadsheets) takes it off again, so an export re-imports unchanged.
 """
 
+import math
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +30,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from members.spreadsheets import FORMULA_TRIGGERS
 
@@ -76,7 +77,7 @@ def escape_formula(value: str) -> str:
 def cell_value(value: Any, kind: Kind = "text") -> Any:
     """A Python value as the cell should hold it: dates as naive dates, numbers as numbers, the rest safe text."""
     if value is None or value == "":
-        return None  # no cell at all: openpyxl would write an empty element for ""
+        return None  # no cell at all
     if kind == "date" and isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime):
@@ -86,7 +87,7 @@ def cell_value(value: Any, kind: Kind = "text") -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal) and kind in ("number", "text"):
-        return value
+        return value if math.isfinite(value) else None  # no number: an empty cell
     return escape_formula(str(value))
 
 
@@ -117,71 +118,87 @@ def simple_sheet(
     return Sheet(title=title, columns=columns, rows=rows)
 
 
-def _title(text: str) -> str:
-    return (text or "Sheet").translate(_SHEET_TITLE_BAD)[:_SHEET_TITLE_MAX]
+def _title(text: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts, unique in the workbook (Excel compares names case-insensitively)."""
+    base = (text or "Sheet").translate(_SHEET_TITLE_BAD).strip("'")[:_SHEET_TITLE_MAX] or "Sheet"
+    title, number = base, 1
+    while title.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        title = base[: _SHEET_TITLE_MAX - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
 
 
-def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
-    ws = workbook.create_sheet(_title(sheet.title))
-    # Both must be set before the first row: a write-only sheet writes its head once.
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(sheet.columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="F2DCDB")
-    header_align = Alignment(vertical="center", wrap_text=True)
-    header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(ws, value=escape_formula(column.header))
-        cell.font, cell.fill, cell.alignment = header_font, header_fill, header_align
-        header.append(cell)
-    ws.append(header)
-    # One styled cell per column, reused row after row: openpyxl writes a row out as soon as it is appended, so
-    # a styled cell can carry the next row's value (no object per cell, which is what makes 100,000 rows fast).
-    templates: list[WriteOnlyCell | None] = []
-    for column in sheet.columns:
-        if column.kind == "code":
-            cell = WriteOnlyCell(ws)
-            cell.number_format = TEXT_FORMAT
-        elif column.kind == "date":
-            cell = WriteOnlyCell(ws)
-            cell.number_format = DATE_FORMAT
-        elif column.kind == "datetime":
-            cell = WriteOnlyCell(ws)
-            cell.number_format = DATETIME_FORMAT
-        else:
-            cell = None
-        templates.append(cell)
-    kinds = [c.kind for c in sheet.columns]
-    count = 0
-    for row in sheet.rows:
-        out = []
-        for value, kind, template in zip(row, kinds, templates, strict=False):
-            value = cell_value(value, kind)
-            if template is None or value is None or value == "":
-                out.append(value)
-                continue
-            if kind == "code" and not isinstance(value, str):
-                value = str(value)
-            template.value = value
-            if isinstance(value, str):
-                template.data_type = "s"  # a string, even if it looks like a number or a formula
-            out.append(template)
-        ws.append(out)
-        count += 1
-    if sheet.notes:
-        notes = workbook.create_sheet(_title("说明"))
-        notes.column_dimensions["A"].width = 100
-        for line in sheet.notes:
-            notes.append([escape_formula(str(line))])
-    return count
+class _Writer:
+    """One workbook being written: its formats, made once, and the sheet names taken."""
+
+    def __init__(self, target):
+        self.workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                # Text stays text: never a number, a formula or a link, whatever it looks like.
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        add = self.workbook.add_format
+        self.header = add(
+            {"bold": True, "bg_color": "#F2DCDB", "pattern": 1, "valign": "vcenter", "text_wrap": True}
+        )
+        self.formats = {
+            "code": add({"num_format": TEXT_FORMAT}),
+            "date": add({"num_format": DATE_FORMAT}),
+            "datetime": add({"num_format": DATETIME_FORMAT}),
+        }
+        self.taken: set[str] = set()
+
+    def sheet(self, sheet: Sheet) -> int:
+        ws = self.workbook.add_worksheet(_title(sheet.title, self.taken))
+        ws.freeze_panes(1, 0)
+        for index, column in enumerate(sheet.columns):
+            ws.set_column(index, index, column.width, self.formats.get(column.kind))
+        for index, column in enumerate(sheet.columns):
+            ws.write_string(0, index, escape_formula(str(column.header)), self.header)
+        # Formats and bound methods looked up once per column, not once per cell: a 100,000-row roster has 1.6
+        # million cells.
+        columns = [(column.kind, self.formats.get(column.kind)) for column in sheet.columns]
+        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        triggers = FORMULA_TRIGGERS
+        count = 0
+        for count, row in enumerate(sheet.rows, 1):  # noqa: B007 (the count is returned)
+            for index, (value, (kind, fmt)) in enumerate(zip(row, columns, strict=False)):
+                if type(value) is str:  # most cells: cell_value's checks, inlined
+                    if value:
+                        write_string(count, index, "'" + value if value[0] in triggers else value, fmt)
+                    continue
+                value = cell_value(value, kind)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    write_string(count, index, value, fmt)
+                elif isinstance(value, date):  # a datetime is a date too
+                    write_datetime(count, index, value, fmt or self.formats[_kind_of(value)])
+                else:
+                    write_number(count, index, float(value) if isinstance(value, Decimal) else value, fmt)
+        if sheet.notes:
+            notes = self.workbook.add_worksheet(_title("说明", self.taken))
+            notes.set_column(0, 0, 100)
+            for index, line in enumerate(sheet.notes):
+                notes.write_string(index, 0, escape_formula(str(line)))
+        return count
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 def write_workbook(sheets: Sequence[Sheet], target) -> int:
-    """Write the sheets to `target` (a path or a binary file object); returns the number of data rows."""
-    workbook = Workbook(write_only=True)
-    count = sum(_write_sheet(workbook, sheet) for sheet in sheets)
-    workbook.save(target)
+    """Write the sheets to `target` (a path or a seekable binary file object); returns the number of data rows."""
+    writer = _Writer(target)
+    count = sum(writer.sheet(sheet) for sheet in sheets)
+    writer.close()  # on an error, the half-written rows' temporary files go with the writer
     return count
 
 

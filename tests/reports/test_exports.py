@@ -2,11 +2,13 @@
 
 import io
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from members.models import Member, Notification, User
 from reports import exports
@@ -278,6 +280,58 @@ def test_a_sheet_streams_rows_from_a_generator():
     assert ws["A5001"].value == "004999" and ws["B5001"].is_date and ws["C5001"].value == 4999
 
 
+def test_every_kind_of_value_becomes_the_cell_it_should_be():
+    aware = datetime(2025, 3, 1, 23, 30, tzinfo=UTC)
+    sheet = Sheet(
+        "各种值",
+        [
+            Column("文本"),
+            Column("编号", kind="code"),
+            Column("数", kind="number"),
+            Column("日期", kind="date"),
+            Column("时间", kind="datetime"),
+        ],
+        [
+            ["响铃\x07字符", 12345, Decimal("2.50"), aware, aware],
+            [True, "0012", float("nan"), "", None],
+            ["-1", None, 7, date(2025, 1, 2), datetime(2025, 1, 2, 8, 0)],  # noqa: DTZ001 (a naive one too)
+        ],
+    )
+    buffer = io.BytesIO()
+    assert write_workbook([sheet], buffer) == 3
+    ws = read_xlsx(buffer.getvalue())
+    # A control character (which openpyxl refused to write, failing the whole export) is written in OOXML's
+    # escape, which Excel shows as the character.
+    assert ws["A2"].value == "响铃_x0007_字符"
+    assert ws["B2"].value == "12345" and ws["B2"].data_type == "s"  # an identifier stays text
+    assert ws["C2"].value == 2.5 and ws["C2"].data_type == "n"
+    # An aware time is written in the site's time zone (Asia/Shanghai: 07:30 the next day); openpyxl reads naive.
+    assert ws["D2"].value.date() == date(2025, 3, 2) and ws["D2"].number_format == "yyyy-mm-dd"
+    assert (
+        ws["E2"].value.isoformat() == "2025-03-02T07:30:00" and ws["E2"].number_format == "yyyy-mm-dd hh:mm"
+    )
+    assert ws["A3"].value == "是" and ws["B3"].value == "0012"
+    assert ws["C3"].value is None  # not a number: an empty cell, not a broken file or a formula
+    assert ws["D3"].value is None and ws["E3"].value is None
+    assert ws["A4"].value == "'-1"  # text that starts like a formula
+    assert ws["C4"].value == 7 and ws["D4"].value.date() == date(2025, 1, 2)
+
+
+def test_sheet_names_are_made_valid_and_unique():
+    sheets = [
+        Sheet("党员/花名册:2025?", [Column("甲")], [["1"]], notes=["第一张表的说明"]),
+        Sheet("党员/花名册:2025?", [Column("甲")], [["2"]]),
+        Sheet("一个很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的名字", [Column("甲")], []),
+        Sheet("", [Column("甲")], []),
+    ]
+    buffer = io.BytesIO()
+    write_workbook(sheets, buffer)
+    names = load_workbook(io.BytesIO(buffer.getvalue())).sheetnames
+    assert names[:3] == ["党员_花名册_2025_", "说明", "党员_花名册_2025_ (2)"]
+    assert len(names[3]) == 31 and names[4] == "Sheet"
+    assert len({n.casefold() for n in names}) == len(names)
+
+
 @pytest.mark.parametrize(
     ("list_url", "kind", "query"),
     [
@@ -290,3 +344,17 @@ def test_each_lists_export_button_carries_the_lists_filters(cast, as_user, list_
     page = as_user("sec_a").get(reverse(list_url) + "?" + query + "&page=1")
 
     assert f'href="{reverse("exports:export", args=[kind])}?{query}"' in page.content.decode()
+
+
+def test_an_export_with_full_identifiers_imports_again_unchanged(cast, as_user, hostile):
+    """The roster uses the import's columns and the import takes the formula apostrophe off: a file the
+    department exports comes back as the same members, every row unchanged."""
+    from members.resources import SKIP, MemberResource, run_import
+
+    hostile.id_number, hostile.email = id_number(7), "x@evil.example"  # the fixture's e-mail is not valid
+    hostile.save()
+    data = download(as_user("orgdept"), reverse("exports:export", args=["members"]))
+    orgdept = User.objects.get(username="orgdept")
+    result = run_import(MemberResource, user=orgdept, name="x.xlsx", data=data, dry_run=True)
+    assert result.ok, result.all_errors()[:3]
+    assert result.counts[SKIP] == Member.objects.count() and len(result.planned) == Member.objects.count()
