@@ -269,7 +269,7 @@ class OutflowRegistration(IntakeClockMixin):
             # dashboard's yearly timeliness counts need, so they read the index only.
             models.Index(
                 fields=["-registered_on", "-created_at"],
-                include=["id", "due_on", "intake_completed_on", "state", "secondary", "member"],
+                include=["id", "due_on", "intake_completed_on", "state", "secondary", "member", "reason"],
                 name="outflow_list_order",
             ),
             # Open outflows by destination (the dashboard's map).
@@ -412,7 +412,7 @@ class InflowRegistration(IntakeClockMixin):
             models.Index(fields=["state", "due_on"]),
             models.Index(
                 fields=["-origin_registered_on", "-created_at"],
-                include=["id", "due_on", "intake_completed_on", "state", "secondary", "member"],
+                include=["id", "due_on", "intake_completed_on", "state", "secondary", "member", "reason"],
                 name="inflow_list_order",
             ),
             models.Index(
