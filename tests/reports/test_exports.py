@@ -167,6 +167,29 @@ def test_the_outflow_register_is_scoped_filtered_and_has_real_dates(cast, as_use
     assert row["流出期间联系电话"] == "139****1111"  # masked for the secretary
 
 
+def test_the_outflow_register_lists_newest_first_in_the_same_number_of_queries(cast, as_user, make_outflow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = as_user("orgdept"), reverse("exports:export", args=["outflows"])
+
+    def export():
+        with CaptureQueriesContext(connection) as ctx:
+            rows = rows_of(download(client, url))
+        return rows, len(ctx)
+
+    older = make_outflow(days_ago=20)
+    _rows, small = export()
+    newer = make_outflow(days_ago=5, member=cast["members"]["a0_member"])
+    make_outflow(days_ago=8, member=cast["members"]["member_a"])
+    rows, large = export()
+    assert large == small
+    numbers = [r["工号/学号"] for r in rows]
+    assert numbers[0] == newer.member.number and numbers[-1] == older.member.number and len(numbers) == 3
+    assert {r["二级党组织"] for r in rows} == {cast["org_a"].name}
+    assert rows[0]["所在党支部"] == cast["branch_a0"].name
+
+
 def test_the_inflow_register_is_scoped(cast, as_user, make_inflow):
     make_inflow()
     url = reverse("exports:export", args=["inflows"])
