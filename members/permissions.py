@@ -295,6 +295,7 @@ RULES = {
     "view_pending_work": _org_department_only,
     "view_dashboard": _list_members,
     "view_full_identifiers": _org_department_only,
+    "open_accounts": _org_department_only,  # members' login accounts (members.accounts)
     "view_access_log": _org_department_only,
     "list_campaigns": _list_members,
     "view_campaign_task": _view_record,

@@ -119,6 +119,7 @@ class ImportResult(Result):
         self.planned: list[Row] = []
         self.ignored_columns: list[str] = []
         self.written = False
+        self.summary: list[str] = []  # what else the import does or did, for the preview and the confirmation
 
     def all_errors(self) -> list[RowError]:
         errors = list(self.file_errors)
@@ -160,6 +161,10 @@ class PipelineResource(Resource):
     def write(self, rows: list[Row]) -> None:
         """Write the rows (none has an error) through the app's bulk services."""
         raise NotImplementedError
+
+    def summarize(self, rows: list[Row], *, written: bool) -> list[str]:
+        """Lines about what the import does besides its rows (before writing) or did (after)."""
+        return []
 
     # --- The pipeline -------------------------------------------------------------------------------------
 
@@ -247,6 +252,8 @@ class PipelineResource(Resource):
                 result.append_base_error(Error(exc))
             else:
                 result.written = True
+        if result.ok:
+            result.summary = self.summarize(rows, written=result.written)
         return result
 
     def _clean_row(self, number: int, values, present: dict[int, Column]) -> Row | None:
@@ -655,6 +662,12 @@ class MemberResource(PipelineResource):
     title = "党员信息"
     domain_errors = (services.MemberError,)
 
+    def __init__(self, *, user, open_accounts: bool = False, **kwargs):
+        super().__init__(user=user, **kwargs)
+        # Open a login account for every imported member without one (members.accounts): the department's.
+        self.open_accounts = open_accounts and permissions.can(user, "open_accounts")
+        self.accounts = None
+
     def plan(self, rows: list[Row]) -> None:
         organisations = Organisations()
         numbers = {row.values["number"] for row in rows if "number" in row.filled}
@@ -782,14 +795,50 @@ class MemberResource(PipelineResource):
         services.member_bulk_import(
             actor=self.user, created=created, updated=updated, changed_fields=self.changed_fields
         )
+        if self.open_accounts:
+            from .accounts import accounts_open
+
+            self.accounts = accounts_open(
+                actor=self.user, members=[row.target[1] for row in rows if row.target]
+            )
+
+    def summarize(self, rows: list[Row], *, written: bool) -> list[str]:
+        if not self.open_accounts:
+            return []
+        if not written:
+            without = sum(1 for row in rows if row.target and not row.target[1].user_id)
+            return (
+                [
+                    _("Confirming also opens a login account for the %(count)s members without one.")
+                    % {"count": without}
+                ]
+                if without
+                else []
+            )
+        opened = self.accounts
+        lines = [_("Login accounts opened: %(count)s.") % {"count": opened.opened}] if opened.opened else []
+        if opened.without_email:
+            lines.append(
+                _("%(count)s of them have no e-mail address and cannot reset a password: %(names)s.")
+                % {
+                    "count": len(opened.without_email),
+                    "names": "、".join(m.number for m in opened.without_email[:20]),
+                }
+            )
+        if opened.taken:
+            lines.append(
+                _("No account for %(names)s: the name is another member's account.")
+                % {"names": "、".join(m.number for m in opened.taken[:20])}
+            )
+        return lines
 
 
-def run_import(resource_class, *, user, name: str, data: bytes, dry_run: bool) -> ImportResult:
+def run_import(resource_class, *, user, name: str, data: bytes, dry_run: bool, **options) -> ImportResult:
     """Check an uploaded workbook and, unless `dry_run`, import it. Raises SpreadsheetError for a file that
-    cannot be read at all (size, type, no header row)."""
+    cannot be read at all (size, type, no header row). `options` go to the resource (open_accounts)."""
     from .spreadsheets import read_sheet
 
-    resource = resource_class(user=user)
+    resource = resource_class(user=user, **options)
     sheet = read_sheet(name=name, data=data, known_headers=resource.known_headers())
     return resource.import_data(sheet.dataset, dry_run=dry_run, first_row=sheet.first_row)
 
@@ -809,6 +858,8 @@ def run_import_command(command, resource_class, *, action: str, options: dict) -
         raise CommandError(_("There is no active account %(username)s.") % {"username": options["username"]})
     if not permissions.can(user, action):
         raise CommandError(_("%(username)s may not import these records.") % {"username": user.username})
+    if options.get("accounts") and not permissions.can(user, "open_accounts"):
+        raise CommandError(_("%(username)s may not open login accounts.") % {"username": user.username})
     path = options["file"]
     try:
         size = os.path.getsize(path)
@@ -818,7 +869,12 @@ def run_import_command(command, resource_class, *, action: str, options: dict) -
         raise CommandError(str(exc)) from None
     try:
         result = run_import(
-            resource_class, user=user, name=os.path.basename(path), data=data, dry_run=options["dry_run"]
+            resource_class,
+            user=user,
+            name=os.path.basename(path),
+            data=data,
+            dry_run=options["dry_run"],
+            **({"open_accounts": True} if options.get("accounts") else {}),
         )
     except SpreadsheetError as exc:
         raise CommandError(str(exc)) from None
@@ -842,6 +898,8 @@ def run_import_command(command, resource_class, *, action: str, options: dict) -
             _("Nothing was imported: %(count)s problems; correct the file and run the command again.")
             % {"count": len(errors)}
         )
+    for line in result.summary:
+        command.stdout.write(line)
     if options["dry_run"]:
         command.stdout.write(_("Dry run: the file is correct; nothing was written."))
     else:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/reveal/", views.member_reveal, name="reveal"),
+    path("<int:pk>/account/", views.member_open_account, name="open_account"),
     path("access-log/", views.access_log, name="access_log"),
     path("organizations/", views.organization_list, name="organizations"),
 ]

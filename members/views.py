@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, notifications, permissions, sections, selectors, services
+from . import access, accounts, notifications, permissions, sections, selectors, services
 from .filters import AccessLogFilter
 from .forms import MemberForm
 from .models import AccessAction
@@ -70,6 +70,7 @@ def _member_page(request, member, *, revealed: bool = False):
             "history": selectors.member_history(member=member)[:50],
             "can_change": permissions.can(request.user, "change_member", member),
             "can_reveal": permissions.can(request.user, "view_full_identifiers"),
+            "can_open_account": not member.user_id and permissions.can(request.user, "open_accounts"),
             "revealed": revealed,
             "sections": sections.render_member_sections(request, member),
         },
@@ -92,6 +93,42 @@ def member_reveal(request, pk):
     permissions.require(request.user, "view_full_identifiers", member)
     access.log_access(request, action=AccessAction.REVEAL, member=member, what=_("phone and ID-card number"))
     return _member_page(request, member, revealed=True)
+
+
+@login_required
+@require_POST
+def member_open_account(request, pk):
+    """The organisation department opens a member's login account (members.accounts)."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    permissions.require(request.user, "open_accounts", member)
+    result = accounts.accounts_open(actor=request.user, members=[member])
+    if result.taken:
+        messages.error(
+            request,
+            _("The account name %(username)s belongs to another member's account: nothing was changed.")
+            % {"username": accounts.username_for(member)},
+        )
+    elif not result.opened:
+        messages.info(request, _("This member already has an account."))
+    elif result.without_email:
+        messages.warning(
+            request,
+            _(
+                "Account %(username)s opened. It has no e-mail address, so the member cannot reset a password: "
+                "set a first password for it in the administration."
+            )
+            % {"username": accounts.username_for(member)},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Account %(username)s opened. The member sets a password with “Forgot password?” on the login "
+                "page, through a link sent to %(email)s."
+            )
+            % {"username": accounts.username_for(member), "email": member.user.email},
+        )
+    return redirect("members:detail", pk=member.pk)
 
 
 @login_required

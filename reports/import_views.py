@@ -30,6 +30,25 @@ class UploadForm(BootstrapFormMixin, forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+    open_accounts = forms.BooleanField(
+        label=gettext_lazy("Open a login account for each member without one"),
+        help_text=gettext_lazy(
+            "The account name is the staff or student number; members set their password with “Forgot "
+            "password?” through their e-mail."
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, accounts: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not accounts:
+            del self.fields["open_accounts"]
+
+
+def _upload_form(request, kind, *args) -> UploadForm:
+    accounts = kind.opens_accounts and permissions.can(request.user, "open_accounts")
+    return UploadForm(*args, accounts=accounts)
 
 
 def _kind(request, key) -> imports.ImportKind:
@@ -88,17 +107,23 @@ def _preview(request, kind, result, *, token="", status=200):
 def upload(request, kind):
     """GET: the upload form. POST: check the file and show the preview; nothing is written."""
     kind = _kind(request, kind)
-    form = UploadForm()
+    form = _upload_form(request, kind)
     if request.method == "POST":
         if _too_large(request):
             form.add_error(None, _("The file is too large."))
         else:
-            form = UploadForm(request.POST, request.FILES)
+            form = _upload_form(request, kind, request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read(settings.FLOWPARTY_IMPORT_MAX_BYTES + 1)
             try:
-                result, token = imports.preview(kind, user=request.user, name=upload.name, data=data)
+                result, token = imports.preview(
+                    kind,
+                    user=request.user,
+                    name=upload.name,
+                    data=data,
+                    open_accounts=form.cleaned_data.get("open_accounts", False),
+                )
             except SpreadsheetError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -129,7 +154,12 @@ def confirm(request, kind):
     )
     messages.success(
         request,
-        _("Imported: %(new)s new, %(update)s updated, %(skip)s unchanged.")
-        % {"new": counts["new"], "update": counts["update"], "skip": counts["skip"]},
+        " ".join(
+            [
+                _("Imported: %(new)s new, %(update)s updated, %(skip)s unchanged.")
+                % {"new": counts["new"], "update": counts["update"], "skip": counts["skip"]},
+                *result.summary,
+            ]
+        ),
     )
     return redirect("imports:index")

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from members import permissions
 from members.resources import ImportResult, MemberResource, PipelineResource
 from members.spreadsheets import read_sheet
 from registrations.resources import InflowResource, OutflowResource
@@ -38,6 +39,13 @@ class ImportKind:
     action: str  # members.permissions action
     title: str | Promise
     description: str | Promise
+    opens_accounts: bool = False  # may open members' login accounts with the import (members.accounts)
+
+    def options(self, *, user, open_accounts: bool) -> dict:
+        """The resource's options as this user may use them."""
+        if self.opens_accounts and open_accounts and permissions.can(user, "open_accounts"):
+            return {"open_accounts": True}
+        return {}
 
 
 KINDS = {
@@ -47,6 +55,7 @@ KINDS = {
         "import_members",
         _("Party members"),
         _("New members are added; members already on file (by staff or student number) are updated."),
+        opens_accounts=True,
     ),
     "outflows": ImportKind(
         "outflows",
@@ -103,10 +112,14 @@ def _decode(value):
     return value
 
 
-def preview(kind: ImportKind, *, user, name: str, data: bytes) -> tuple[ImportResult, str]:
+def preview(
+    kind: ImportKind, *, user, name: str, data: bytes, open_accounts: bool = False
+) -> tuple[ImportResult, str]:
     """Check a file and write nothing. A file without errors is kept, with its rows as read (so that the
-    confirmation need not parse the workbook again), and the returned token names it for `confirm`."""
-    resource = kind.resource(user=user)
+    confirmation need not parse the workbook again), and the returned token names it, with the options chosen,
+    for `confirm`."""
+    options = kind.options(user=user, open_accounts=open_accounts)
+    resource = kind.resource(user=user, **options)
     sheet = read_sheet(name=name, data=data, known_headers=resource.known_headers())
     result = resource.import_data(sheet.dataset, dry_run=True, first_row=sheet.first_row)
     if not result.ok:
@@ -129,6 +142,7 @@ def preview(kind: ImportKind, *, user, name: str, data: bytes) -> tuple[ImportRe
         "r": rows_path,
         "f": name[:200],
         "h": hashlib.sha256(data).hexdigest(),
+        "a": bool(options.get("open_accounts")),
     }
     return result, signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
@@ -155,7 +169,7 @@ def confirm(kind: ImportKind, *, user, token: str) -> ImportResult:
     one transaction, or none. Written files are deleted; a file with errors now is kept for another try."""
     payload = _kept(kind, user=user, token=token)
     storage = private_storage()
-    resource = kind.resource(user=user)
+    resource = kind.resource(user=user, **kind.options(user=user, open_accounts=bool(payload.get("a"))))
     try:
         with storage.open(payload["r"], "rb") as handle:
             rows = json.loads(handle.read())

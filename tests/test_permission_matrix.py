@@ -46,6 +46,7 @@ MATRIX = {
     ),
     "admin:index": (_r("admin:index"), ORG_DEPARTMENT),
     "members:reveal": (_r("members:reveal", A1_MEMBER), POST_ONLY),
+    "members:open_account": (_r("members:open_account", A1_MEMBER), POST_ONLY),
     "members:access_log": (_r("members:access_log"), ORG_DEPARTMENT),
     "privacy": (_r("privacy"), _row(OK, OK, OK, OK, OK, OK, OK)),
     "registrations:outflow_list": (_r("registrations:outflow_list"), LIST),
@@ -475,6 +476,10 @@ POSTS = {
     "dues spending": (
         _r("responsibilities:expense_create", lambda w: w["allocation"].pk),
         _row(LOGIN, 302, 302, MISSING, MISSING, MISSING, MISSING),
+    ),
+    "open a member's account": (
+        _r("members:open_account", A1_MEMBER),
+        _row(LOGIN, 302, FORBIDDEN, MISSING, FORBIDDEN, MISSING, MISSING),
     ),
     "checklist item edit": (
         _r("responsibilities:item_edit", lambda w: w["item"].pk),

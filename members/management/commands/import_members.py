@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the .xlsx workbook")
         parser.add_argument("--as", dest="username", required=True, help="the account whose rights apply")
         parser.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+        parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help="also open a login account for each imported member without one (organisation department)",
+        )
 
     def handle(self, *args, **options):
         run_import_command(self, MemberResource, action="import_members", options=options)
