@@ -7,7 +7,9 @@ an account all the same; the department sets a first password in the admin, or a
 
 An account that already exists under the member's number and belongs to no member is linked, not duplicated. An
 e-mail another account already uses is left off the new account (e-mail addresses log in, so they are unique);
-the result counts those members so that the page can say who cannot reset a password yet.
+the result counts those members so that the page can say who cannot reset a password yet. When a member's
+e-mail is changed on the edit form, their account follows (`account_follow_email`) unless the account has an
+address of its own.
 """
 
 from collections.abc import Iterable
@@ -103,3 +105,18 @@ def accounts_open(*, actor, members: Iterable[Member]) -> AccountsOpened:
     Member.objects.bulk_update([m for _b, m in changed], ["user"], batch_size=1000)
     log_bulk(actor=actor, created=new_users, updated=changed)
     return result
+
+
+def account_follow_email(*, member: Member, old_email: str) -> bool:
+    """After a member's e-mail changed from `old_email`: give their account the new address, if the account had
+    none or the old one, and no other account uses it (so that a member whose account was opened without an
+    e-mail can reset a password once a secretary adds it). The caller audits (auditlog tracks User.email)."""
+    user = member.user if member.user_id else None
+    if user is None or user.email.strip().lower() not in ("", old_email.strip().lower()):
+        return False
+    new = member.email.strip()
+    if new and User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+        return False
+    user.email = new
+    user.save(update_fields=["email"])
+    return True

@@ -66,10 +66,15 @@ def member_create(*, actor, data: dict[str, Any]) -> Member:
     if not permissions.can(actor, "add_member", secondary):
         raise MemberError(_("You may only add members to the secondary organisation you run."))
     member = Member()
+    old_email = member.email
     _apply(member, data)
     _validate(member)
-    with set_actor(actor):
+    with set_actor(actor), transaction.atomic():
         member.save()
+        if member.email != old_email:
+            from .accounts import account_follow_email
+
+            account_follow_email(member=member, old_email=old_email)
     return member
 
 
@@ -80,10 +85,15 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
     new_secondary = data.get("secondary", member.secondary)
     if new_secondary != member.secondary and not permissions.can(actor, "add_member", new_secondary):
         raise MemberError(_("You may only move members into a secondary organisation you run."))
+    old_email = member.email
     _apply(member, data)
     _validate(member)
-    with set_actor(actor):
+    with set_actor(actor), transaction.atomic():
         member.save()
+        if member.email != old_email:
+            from .accounts import account_follow_email
+
+            account_follow_email(member=member, old_email=old_email)
     return member
 
 

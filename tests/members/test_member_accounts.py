@@ -190,3 +190,27 @@ def test_members_without_e_mail_are_named_after_the_import(cast):
     )
     assert result.written and any("S20250003" in line for line in result.summary)
     assert Member.objects.get(number="S20250003").user.username == "s20250003"
+
+
+def test_an_account_follows_the_e_mail_a_secretary_adds_later(cast):
+    from members import services
+
+    member = cast["members"]["a1_member"]
+    member.email = ""
+    member.save()
+    accounts.accounts_open(actor=orgdept(), members=[member])
+    member.refresh_from_db()
+    assert member.user.email == ""
+    services.member_update(
+        member=member, actor=User.objects.get(username="sec_a"), data={"email": "jia1@example.edu.cn"}
+    )
+    member.user.refresh_from_db()
+    assert member.user.email == "jia1@example.edu.cn"
+    # An address of the account's own is not overwritten, nor one another account uses.
+    member.user.email = "own@example.edu.cn"
+    member.user.save()
+    services.member_update(
+        member=member, actor=User.objects.get(username="sec_a"), data={"email": "new@example.edu.cn"}
+    )
+    member.user.refresh_from_db()
+    assert member.user.email == "own@example.edu.cn"
