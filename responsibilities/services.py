@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members import permissions
 from members.models import Branch, Member, SecondaryOrganization, Standing
@@ -129,12 +130,16 @@ def item_update(*, item: ResponsibilityItem, actor, data: dict[str, Any]) -> Res
 CONTACT_FIELDS = ("contacted_on", "method", "with_whom", "learnt", "fed_back")
 
 
+def _check_contact(data: dict[str, Any]) -> None:
+    if not (data.get("learnt") or "").strip():
+        raise ChecklistError(_("Write down what was learnt about the member."))
+
+
 @transaction.atomic
 def contact_record(*, actor, member: Member, data: dict[str, Any]) -> ContactLog:
     """定期联系 (A1.2) / 常态联系 (A2.2)."""
     _may_record(actor, member)
-    if not (data.get("learnt") or "").strip():
-        raise ChecklistError(_("Write down what was learnt about the member."))
+    _check_contact(data)
     return _about_member(
         ContactLog,
         actor=actor,
@@ -205,13 +210,17 @@ def role_activity_record(*, actor, member: Member, data: dict[str, Any]) -> Role
 CARE_FIELDS = ("visited_on", "target", "circumstance", "support", "service", "amount")
 
 
+def _check_care(data: dict[str, Any]) -> None:
+    amount = data.get("amount")
+    if amount is not None and amount < 0:
+        raise ChecklistError(_("The amount of aid cannot be negative."))
+
+
 @transaction.atomic
 def care_visit_record(*, actor, member: Member, data: dict[str, Any]) -> CareVisit:
     """走访慰问, 关怀帮扶 (Art. 7, A1.6, A2.4)."""
     _may_record(actor, member)
-    amount = data.get("amount")
-    if amount is not None and amount < 0:
-        raise ChecklistError(_("The amount of aid cannot be negative."))
+    _check_care(data)
     return _about_member(
         CareVisit,
         actor=actor,
@@ -220,6 +229,38 @@ def care_visit_record(*, actor, member: Member, data: dict[str, Any]) -> CareVis
         date_field="visited_on",
         date_label=_("The visit date"),
     )
+
+
+# --- Correcting a record (a wrong date, a typo) ---------------------------------------------------------------
+# Records whose correction changes nothing else: conversion decisions (which change the member's standing),
+# dues, evaluations and disposals (which have a second step) and what members reported themselves are not
+# corrected here. The audit trail keeps what a record said before (Art. 9: records are kept, nothing is lost).
+
+CORRECTABLE = {
+    "contact": (ContactLog, CONTACT_FIELDS, "contacted_on", gettext_lazy("The contact date"), _check_contact),
+    "care_visit": (CareVisit, CARE_FIELDS, "visited_on", gettext_lazy("The visit date"), _check_care),
+    "role_activity": (RoleActivity, ROLE_FIELDS, "held_on", gettext_lazy("The date"), None),
+}
+
+
+@transaction.atomic
+def record_correct(*, actor, kind: str, record, data: dict[str, Any]):
+    """Correct a record about a member with the same checks as writing it; whoever may keep records about the
+    member may correct them."""
+    model, fields, date_field, date_label, check = CORRECTABLE[kind]
+    if not isinstance(record, model):
+        raise ValueError(f"not a {model.__name__}")
+    _may_record(actor, record.member)
+    if getattr(record, "by_member", False):
+        raise ChecklistError(_("The member reported this themselves; it cannot be changed here."))
+    data = _fields(data, fields)
+    if check is not None:
+        check(data)
+    _not_future(data.get(date_field), str(date_label))
+    for name, value in data.items():
+        setattr(record, name, value)
+    _save(record, actor)
+    return record
 
 
 EVALUATION_FIELDS = ("year", "agreed_with_origin_on", "evaluated_on", "result", "comments", "fed_back_on")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.org_matrix, name="org_matrix"),
     path("members/<int:member_pk>/<str:kind>/new/", views.member_record_create, name="member_record_create"),
     path("records/<str:kind>/<int:pk>/follow-up/", views.record_follow_up, name="record_follow_up"),
+    path("records/<str:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -255,6 +256,41 @@ def member_record_create(request, member_pk, kind):
         request,
         "responsibilities/record_form.html",
         {"form": form, "member": member, "title": spec.title, "cancel_url": member.get_absolute_url()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request, kind, pk):
+    """Correct a record about a member (responsibilities.services.record_correct)."""
+    if kind not in services.CORRECTABLE:
+        raise Http404
+    model = services.CORRECTABLE[kind][0]
+    record = permissions.get_visible_or_404(
+        selectors.member_records_for(request.user, model).select_related("member"), pk=pk
+    )
+    permissions.require(request.user, "record_about_member", record.member)
+    if getattr(record, "by_member", False):
+        raise PermissionDenied  # what the member reported is theirs
+    spec = MEMBER_RECORDS[kind]
+    form = spec.form(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correct(actor=request.user, kind=kind, record=record, data=_service_data(form))
+        except ChecklistError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Record corrected."))
+            return redirect(f"{record.member.get_absolute_url()}#checklist")
+    return render(
+        request,
+        "responsibilities/record_form.html",
+        {
+            "form": form,
+            "member": record.member,
+            "title": _("Correct: %(title)s") % {"title": spec.title},
+            "cancel_url": f"{record.member.get_absolute_url()}#checklist",
+        },
     )
 
 

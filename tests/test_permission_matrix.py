@@ -222,6 +222,10 @@ MATRIX = {
         _r("responsibilities:record_follow_up", "supervision", lambda w: w["supervision"].pk),
         POST_ONLY,
     ),
+    "responsibilities:record_edit": (
+        _r("responsibilities:record_edit", "contact", lambda w: w["contact"].pk),
+        _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
+    ),
     "responsibilities:session_list": (_r("responsibilities:session_list"), LIST),
     "responsibilities:session_create": (
         _r("responsibilities:session_create"),
@@ -379,6 +383,11 @@ def _checklist_world(cast, sec_a, today):
         member=member,
         data={"kind": "disposal", "occurred_on": today, "issue": "长期不交纳党费"},
     )
+    contact = checklist_services.contact_record(
+        actor=sec_a,
+        member=member,
+        data={"contacted_on": today, "method": "phone", "with_whom": "本人", "learnt": "表现良好"},
+    )
     allocation = checklist_services.allocation_create(
         actor=User.objects.get(username="orgdept"),
         data={
@@ -392,6 +401,7 @@ def _checklist_world(cast, sec_a, today):
         "item": ResponsibilityItem.objects.get(code="A1.2"),
         "session": session,
         "supervision": supervision,
+        "contact": contact,
         "allocation": allocation,
     }
 
@@ -480,6 +490,10 @@ POSTS = {
     "open a member's account": (
         _r("members:open_account", A1_MEMBER),
         _row(LOGIN, 302, FORBIDDEN, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "contact log corrected": (
+        _r("responsibilities:record_edit", "contact", lambda w: w["contact"].pk),
+        _row(LOGIN, 302, 302, MISSING, 302, MISSING, MISSING),
     ),
     "checklist item edit": (
         _r("responsibilities:item_edit", lambda w: w["item"].pk),

@@ -1,5 +1,5 @@
-"""In Chromium: a secretary logs a contact from a member's page and the checklist card turns A1.2 to met; the
-member reports a thought report from a phone and sees A3.3 met. (Selectors use names and data attributes, so the
+"""In Chromium: a secretary logs a contact from a member's page and the checklist card turns A1.2 to met, then
+corrects the contact; the member reports a thought report from a phone and sees A3.3 met. (Selectors use names and data attributes, so the
 test holds in either language.)"""
 
 from datetime import timedelta
@@ -45,6 +45,13 @@ def test_a_secretary_logs_a_contact_and_the_member_reports_thoughts(
     page.locator("tr[data-item='A1.2'] [data-status='met']").wait_for()
     assert page.get_by_text("学习工作顺利").is_visible()
     screenshot(page, "secretary-logs-contact")
+
+    # A typo found later: the secretary corrects the contact from the same list.
+    page.locator("[data-records='contact'] a[href*='/records/contact/']").click()
+    page.locator("[name=learnt]").fill("学习工作顺利，按时参加流入地党支部组织生活和志愿服务")
+    page.locator("button[type=submit].btn-danger").click()
+    page.get_by_text("和志愿服务").wait_for()
+    assert page.locator("tr[data-item='A1.2'] [data-status='met']").is_visible()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     log_in(phone, "member_a")
