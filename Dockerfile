@@ -3,7 +3,7 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=flowparty.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-noto-cjk postgresql-client \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-noto-cjk fonts-wqy-zenhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 flowparty
 WORKDIR /app

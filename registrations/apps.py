@@ -11,7 +11,7 @@ class RegistrationsConfig(AppConfig):
 
         from members import sections as member_sections
 
-        from . import models, sections, transfer_sections
+        from . import checks, models, sections, transfer_sections  # noqa: F401 (checks registers itself)
 
         # Phones are masked in the audit trail as on the pages (PIPL Art. 28).
         mask = "members.identity.mask_for_audit"

@@ -2,8 +2,12 @@
 dashed line to cut along, and the tear-off receipt (回执) that the receiving organisation sends back.
 
 The wording is the official form's, fixed by the Party's organisation departments, so it is printed in
-Chinese whatever the interface language. The font is reportlab's built-in CID font STSong-Light: Chinese
-text without shipping a font file, and it extracts back as text (the tests read the PDF).
+Chinese whatever the interface language. The font is embedded: a TrueType font with Chinese glyphs
+(`FLOWPARTY_LETTER_FONT`, by default WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei, which the Docker image and
+CI install), subset into the PDF so that any viewer or printer shows the letter as written. Without such a font
+the letter falls back to reportlab's built-in CID font STSong-Light, which is named but not embedded (a viewer
+without a Chinese font shows blanks); `check --deploy` warns about that (registrations.checks). Either way the
+text extracts back (the tests read the PDF).
 """
 
 import io
@@ -17,11 +21,46 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.tables import Table, TableStyle
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+BUILTIN_FONT = "STSong-Light"
+EMBEDDED_FONT = "FlowpartyLetter"
+# Where Debian's packages put TrueType fonts with Chinese glyphs (a .ttc holds several: the first is used).
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
+
+
+def letter_font_path(setting: str | None = None) -> str | None:
+    """The TrueType font to embed: FLOWPARTY_LETTER_FONT ("auto": the first candidate installed; "builtin":
+    none), or None for the built-in CID font."""
+    from pathlib import Path
+
+    setting = settings.FLOWPARTY_LETTER_FONT if setting is None else setting
+    if setting == "builtin":
+        return None
+    if setting != "auto":
+        return setting
+    return next((path for path in FONT_CANDIDATES if Path(path).is_file()), None)
+
+
+def register_font(path: str | None) -> str:
+    """Register the letter's font with reportlab and return its name."""
+    if path is None:
+        pdfmetrics.registerFont(UnicodeCIDFont(BUILTIN_FONT))
+        return BUILTIN_FONT
+    pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path, subfontIndex=0))
+    return EMBEDDED_FONT
+
+
+try:
+    FONT = register_font(letter_font_path())
+except (OSError, TTFError):  # a configured font that is missing or not TrueType: the deploy check says so
+    FONT = register_font(None)
 
 TITLE = "中国共产党党员组织关系介绍信"
 RECEIPT_TITLE = "中国共产党党员组织关系介绍信回执"
@@ -112,6 +151,7 @@ def render_introduction_letter(transfer) -> bytes:
         rightMargin=22 * mm,
         topMargin=18 * mm,
         bottomMargin=15 * mm,
+        initialFontName=FONT,  # not Helvetica: every font the PDF names is the letter's own
         title=f"{TITLE}（{letter_fields(transfer)['name']}）",
         author=letter_fields(transfer)["issuer"],
     )
@@ -160,6 +200,7 @@ def _small_table(rows) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default would add Helvetica
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]

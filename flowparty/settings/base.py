@@ -235,6 +235,10 @@ FLOWPARTY_HOME_PROVINCE_CODE = env("FLOWPARTY_HOME_PROVINCE_CODE", default="51")
 # Where the university is (乐山市市中区): the origin of every outflow, the destination of every inflow.
 FLOWPARTY_HOME_COUNTY_CODE = env("FLOWPARTY_HOME_COUNTY_CODE", default="511102")
 FLOWPARTY_COMMITTEE_NAME = env("FLOWPARTY_COMMITTEE_NAME", default="中共乐山师范学院委员会")
+# The TrueType font embedded in introduction letters (registrations/letters.py): a path (.ttf, or .ttc whose
+# first face is used), "auto" (the first Debian Chinese font installed) or "builtin" (reportlab's CID font, not
+# embedded: viewers without a Chinese font show blanks; `check --deploy` warns).
+FLOWPARTY_LETTER_FONT = env("FLOWPARTY_LETTER_FONT", default="auto")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
