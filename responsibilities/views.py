@@ -105,9 +105,15 @@ def overview(request):
 def org_matrix(request, pk):
     organization = permissions.get_visible_or_404(permissions.organizations_for(request.user), pk=pk)
     permissions.require(request.user, "view_checklists")
-    matrix = selectors.organization_matrix(user=request.user, organization=organization)
     if request.GET.get("format") == "xlsx":
+        matrix = selectors.organization_matrix(user=request.user, organization=organization, everything=True)
         return _matrix_xlsx(request, matrix, organization)
+    matrix = selectors.organization_matrix(
+        user=request.user,
+        organization=organization,
+        outflow_page=request.GET.get("op") or 1,
+        inflow_page=request.GET.get("ip") or 1,
+    )
     return render(
         request,
         "responsibilities/matrix.html",

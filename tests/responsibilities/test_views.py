@@ -342,3 +342,45 @@ def test_the_demo_shows_met_due_overdue_and_exempt_items_and_loads_twice_without
     org = sec_a.role_assignments.get().secondary
     matrix = selectors.organization_matrix(user=sec_a, organization=org)
     assert {"met", "due", "overdue", "exempt"} <= {k for k, v in matrix.totals.items() if v}
+
+
+def test_the_matrix_is_paged_and_keeps_its_totals_over_every_row(
+    as_user, cast, make_outflow, sec_a, today, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MATRIX_PAGE_SIZE", 2)
+    _mobile_members_with_records(cast, make_outflow, sec_a, today, 3, 0)
+    url = reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])
+    first = as_user("sec_a").get(url)
+    matrix = first.context["matrix"]
+    assert matrix.live and [r.member.number for r in matrix.outflow_page.object_list] == ["Q00000", "Q00001"]
+    assert sum(t["met"] for t in matrix.outflow_totals) >= 3  # the totals count all three rows
+    page = first.content.decode()
+    assert page.count('data-member="Q0') == 2 and "<tfoot" in page and "?op=2&amp;ip=1" in page
+    second = as_user("sec_a").get(url, {"op": 2}).content.decode()
+    assert second.count('data-member="Q0') == 1 and 'data-member="Q00002"' in second
+
+
+def test_above_the_live_limit_only_the_shown_page_is_computed_and_there_are_no_totals(
+    as_user, cast, make_outflow, sec_a, today, monkeypatch, settings
+):
+    monkeypatch.setattr(selectors, "MATRIX_PAGE_SIZE", 2)
+    _mobile_members_with_records(cast, make_outflow, sec_a, today, 3, 0)
+    live = selectors.organization_matrix(user=sec_a, organization=cast["org_a"], everything=True)
+    settings.FLOWPARTY_LIVE_COMPLIANCE_LIMIT = 2
+    client = as_user("sec_a")
+    url = reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])
+    response = client.get(url, {"op": 2})
+    matrix = response.context["matrix"]
+    assert not matrix.live and matrix.totals is None
+    assert [r.member.number for r in matrix.outflow_page.object_list] == ["Q00002"]
+    # The same results as when everything is computed.
+    assert matrix.outflow_page.object_list[0].results == live.outflow_rows[2].results
+    page = response.content.decode()
+    assert "data-not-live" in page and "<tfoot" not in page and "?op=1&amp;ip=1" in page
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    _mobile_members_with_records(cast, make_outflow, sec_a, today, 5, 100)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(small) == len(large)
