@@ -158,6 +158,10 @@ def member_bulk_import(
             fields.append("id_number_digest")
         Member.objects.bulk_update([after for _before, after in updated], fields, batch_size=1000)
     log_bulk(actor=actor, created=created, updated=updated)
+    if "email" in changed_fields:
+        from .accounts import accounts_follow_emails
+
+        accounts_follow_emails(actor=actor, changed=updated)  # their login accounts follow (members.accounts)
     return {"created": len(created), "updated": len(updated)}
 
 

@@ -214,3 +214,22 @@ def test_an_account_follows_the_e_mail_a_secretary_adds_later(cast):
     )
     member.user.refresh_from_db()
     assert member.user.email == "own@example.edu.cn"
+
+
+def test_accounts_follow_the_e_mails_an_import_changes(cast):
+    from members.resources import MemberResource, run_import
+
+    member = cast["members"]["a1_member"]
+    member.email = ""
+    member.save()
+    accounts.accounts_open(actor=orgdept(), members=[member])
+    row = _row(member.number, member.name)
+    row[8] = cast["branch_a1"].name
+    headers = [*HEADERS, "电子邮箱"]
+    data = make_xlsx(headers, [[*row, "jia1@example.edu.cn"]], text_columns=TEXT)
+    result = run_import(MemberResource, user=orgdept(), name="m.xlsx", data=data, dry_run=False)
+    assert result.written, result.all_errors()
+    member.refresh_from_db()
+    assert member.email == "jia1@example.edu.cn" and member.user.email == "jia1@example.edu.cn"
+    entry = LogEntry.objects.get_for_object(member.user).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == orgdept() and "email" in entry.changes_dict
