@@ -450,6 +450,13 @@ def mobile_members_for_attendance(*, user) -> QuerySet[Member]:
     )
 
 
+def open_registration_count(*, user, secondary=None) -> int:
+    outflows, inflows = open_outflows(user), open_inflows(user)
+    if secondary is not None:
+        outflows, inflows = outflows.filter(secondary=secondary), inflows.filter(secondary=secondary)
+    return outflows.exclude(state="ended").count() + inflows.exclude(state="ended").count()
+
+
 def live_compliance_allowed(*, user, secondary=None) -> bool:
     """Compliance is computed from the records on every view (never stored); over more open registrations than
     FLOWPARTY_LIVE_COMPLIANCE_LIMIT that takes seconds, so summary pages (home, dashboard) show it only below the

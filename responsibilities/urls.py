@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("", views.overview, name="overview"),
     path("organizations/<int:pk>/", views.org_matrix, name="org_matrix"),
+    path("organizations/<int:pk>/export/", views.matrix_export_prepare, name="matrix_export_prepare"),
     path("members/<int:member_pk>/<str:kind>/new/", views.member_record_create, name="member_record_create"),
     path("records/<str:kind>/<int:pk>/follow-up/", views.record_follow_up, name="record_follow_up"),
     path("records/<str:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import permissions
 from members import selectors as member_selectors
 
-from . import selectors, services
+from . import exports, selectors, services, tasks
 from .forms import (
     AllocationForm,
     CareVisitForm,
@@ -106,6 +107,18 @@ def org_matrix(request, pk):
     organization = permissions.get_visible_or_404(permissions.organizations_for(request.user), pk=pk)
     permissions.require(request.user, "view_checklists")
     if request.GET.get("format") == "xlsx":
+        if not selectors.live_compliance_allowed(user=request.user, secondary=organization):
+            # Every row computed takes tens of seconds at this size: offered to Celery instead.
+            count = selectors.open_registration_count(user=request.user, secondary=organization)
+            return render(
+                request,
+                "reports/export_large.html",
+                {
+                    "kind": {"filename": exports.matrix_filename(organization)},
+                    "count": count,
+                    "action": reverse("responsibilities:matrix_export_prepare", args=[organization.pk]),
+                },
+            )
         matrix = selectors.organization_matrix(user=request.user, organization=organization, everything=True)
         return _matrix_xlsx(request, matrix, organization)
     matrix = selectors.organization_matrix(
@@ -121,47 +134,35 @@ def org_matrix(request, pk):
     )
 
 
-STATUS_TEXT = {
-    "met": "已落实",
-    "due": "待落实",
-    "overdue": "逾期",
-    "exempt": "不作硬性要求",
-    "as_needed": "按需",
-    "not_applicable": "不适用",
-}
-
-
 def _matrix_xlsx(request, matrix, organization):
-    """The compliance matrix as a spreadsheet: one sheet per checklist, a member a row, an item a column, with
-    the totals row (issue 7's exports)."""
+    """The compliance matrix as a spreadsheet, written while the request waits (organisations below the live
+    limit); larger ones are prepared by Celery (matrix_export_prepare)."""
     from members import access
     from members.models import AccessAction
-    from reports.xlsx import simple_sheet, xlsx_response
+    from reports.xlsx import xlsx_response
 
-    sheets = []
-    for title, items, rows, totals in (
-        ("流出党员（附件1、3）", matrix.outflow_items, matrix.outflow_rows, matrix.outflow_totals),
-        ("流入党员（附件2）", matrix.inflow_items, matrix.inflow_rows, matrix.inflow_totals),
-    ):
-        headers = ["姓名", "工号/学号", *[f"{i.code} {i.title}" for i in items]]
-        lines = [
-            [
-                row.member.name,
-                row.member.number,
-                *[
-                    STATUS_TEXT.get(str(row.results[i.code].status), str(row.results[i.code].status))
-                    for i in items
-                ],
-            ]
-            for row in rows
-        ]
-        lines.append(
-            ["合计（已落实/待落实/逾期）", "", *[f"{t['met']}/{t['due']}/{t['overdue']}" for t in totals]]
-        )
-        sheets.append(simple_sheet(title, headers, lines))
-    name = f"{organization.name}责任清单落实情况_{timezone.localdate():%Y%m%d}"
+    name = exports.matrix_filename(organization)
     access.log_access(request, action=AccessAction.EXPORT, what=name)
-    return xlsx_response(f"{name}.xlsx", sheets)
+    return xlsx_response(f"{name}.xlsx", exports.matrix_sheets(matrix))
+
+
+@login_required
+@require_POST
+def matrix_export_prepare(request, pk):
+    """Prepare a large organisation's matrix in the background and wait for it on the download page."""
+    from members import access
+    from members.models import AccessAction
+    from reports import exports as report_exports
+
+    organization = permissions.get_visible_or_404(permissions.organizations_for(request.user), pk=pk)
+    permissions.require(request.user, "view_checklists")
+    permissions.require(request.user, "export")
+    name = report_exports.new_file_name()
+    filename = f"{exports.matrix_filename(organization)}.xlsx"
+    tasks.prepare_matrix_export.delay(user_id=request.user.pk, organization_id=organization.pk, name=name)
+    access.log_access(request, action=AccessAction.EXPORT, what=filename)
+    token = report_exports.download_token(user=request.user, name=name, filename=filename)
+    return redirect("exports:download", token=token)
 
 
 # --- Records about a member -------------------------------------------------------------------------------

@@ -222,6 +222,10 @@ MATRIX = {
         _r("responsibilities:record_follow_up", "supervision", lambda w: w["supervision"].pk),
         POST_ONLY,
     ),
+    "responsibilities:matrix_export_prepare": (
+        _r("responsibilities:matrix_export_prepare", lambda w: w["org_a"].pk),
+        POST_ONLY,
+    ),
     "responsibilities:record_edit": (
         _r("responsibilities:record_edit", "contact", lambda w: w["contact"].pk),
         _row(LOGIN, OK, OK, MISSING, OK, MISSING, MISSING),
@@ -490,6 +494,10 @@ POSTS = {
     "open a member's account": (
         _r("members:open_account", A1_MEMBER),
         _row(LOGIN, 302, FORBIDDEN, MISSING, FORBIDDEN, MISSING, MISSING),
+    ),
+    "checklist matrix prepared for download": (
+        _r("responsibilities:matrix_export_prepare", lambda w: w["org_a"].pk),
+        _row(LOGIN, 302, 302, MISSING, 302, MISSING, MISSING),
     ),
     "contact log corrected": (
         _r("responsibilities:record_edit", "contact", lambda w: w["contact"].pk),

@@ -384,3 +384,29 @@ def test_above_the_live_limit_only_the_shown_page_is_computed_and_there_are_no_t
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small) == len(large)
+
+
+def test_a_large_organisations_matrix_export_is_prepared_in_the_background(
+    as_user, cast, make_outflow, sec_a, today, settings
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from members.models import Notification
+
+    _mobile_members_with_records(cast, make_outflow, sec_a, today, 3, 0)
+    settings.FLOWPARTY_LIVE_COMPLIANCE_LIMIT = 2
+    client = as_user("sec_a")
+    url = reverse("responsibilities:org_matrix", args=[cast["org_a"].pk])
+    offer = client.get(url, {"format": "xlsx"})
+    action = reverse("responsibilities:matrix_export_prepare", args=[cast["org_a"].pk])
+    assert offer.status_code == 200 and f'action="{action}"' in offer.content.decode()
+    # Celery runs eagerly in tests: the file is ready when the download page is reached.
+    download = client.post(action, follow=True)
+    data = b"".join(download.streaming_content)
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:-1]] == ["Q00000", "Q00001", "Q00002"] and rows[-1][0].startswith("合计")
+    note = Notification.objects.get(recipient__username="sec_a", kind="export_ready")
+    assert "责任清单落实情况" in note.title
+    assert as_user("sec_b").post(action).status_code == 404

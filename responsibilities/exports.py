@@ -1,0 +1,93 @@
+"""The checklist matrix as a spreadsheet: one sheet per checklist, a member a row, an item a column, with the
+totals row (issue 7's exports). Written while the request waits up to FLOWPARTY_LIVE_COMPLIANCE_LIMIT open
+registrations, prepared by Celery above it (`matrix_export_prepare`, downloaded through reports' download page).
+"""
+
+from django.utils import timezone
+
+STATUS_TEXT = {
+    "met": "已落实",
+    "due": "待落实",
+    "overdue": "逾期",
+    "exempt": "不作硬性要求",
+    "as_needed": "按需",
+    "not_applicable": "不适用",
+}
+
+
+def matrix_filename(organization) -> str:
+    return f"{organization.name}责任清单落实情况_{timezone.localdate():%Y%m%d}"
+
+
+def matrix_sheets(matrix) -> list:
+    from reports.xlsx import simple_sheet
+
+    sheets = []
+    for title, items, rows, totals in (
+        ("流出党员（附件1、3）", matrix.outflow_items, matrix.outflow_rows, matrix.outflow_totals),
+        ("流入党员（附件2）", matrix.inflow_items, matrix.inflow_rows, matrix.inflow_totals),
+    ):
+        headers = ["姓名", "工号/学号", *[f"{i.code} {i.title}" for i in items]]
+        lines = [
+            [
+                row.member.name,
+                row.member.number,
+                *[
+                    STATUS_TEXT.get(str(row.results[i.code].status), str(row.results[i.code].status))
+                    for i in items
+                ],
+            ]
+            for row in rows
+        ]
+        lines.append(
+            ["合计（已落实/待落实/逾期）", "", *[f"{t['met']}/{t['due']}/{t['overdue']}" for t in totals]]
+        )
+        sheets.append(simple_sheet(title, headers, lines))
+    return sheets
+
+
+def matrix_export_prepare(*, user_id: int, organization_id: int, name: str) -> bool:
+    """Write an organisation's whole matrix into private storage under `name` for the user, with the rights they
+    have now, and tell them it is ready; a failure leaves the `.failed` marker the download page looks for."""
+    from django.core.files import File
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from members import permissions
+    from members.models import User
+    from members.notifications import notify
+    from reports import exports
+    from reports.xlsx import xlsx_file
+
+    from . import selectors
+
+    storage = exports.private_storage()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    organization = None
+    if user is not None and permissions.can(user, "export") and permissions.can(user, "view_checklists"):
+        organization = permissions.organizations_for(user).filter(pk=organization_id).first()
+    if organization is None:
+        storage.save(name + ".failed", File(exports._empty()))
+        return False
+    filename = f"{matrix_filename(organization)}.xlsx"
+    try:
+        matrix = selectors.organization_matrix(user=user, organization=organization, everything=True)
+        with translation.override("zh-hans"):
+            handle = xlsx_file(matrix_sheets(matrix))
+        with handle:
+            storage.save(name, File(handle, name=name))
+    except Exception:
+        storage.save(name + ".failed", File(exports._empty()))
+        raise
+    token = exports.download_token(user=user, name=name, filename=filename)
+    with translation.override("zh-hans"):
+        notify(
+            recipients=[user],
+            kind="export_ready",
+            title=_("Your export is ready: %(file)s") % {"file": filename},
+            body=_("Download it within %(hours)s hours; then it is deleted.") % {"hours": exports._hours()},
+            link=reverse("exports:download", args=[token]),
+            dedupe_key=f"export:{name}",
+        )
+    return True
