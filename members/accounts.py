@@ -8,8 +8,8 @@ an account all the same; the department sets a first password in the admin, or a
 An account that already exists under the member's number and belongs to no member is linked, not duplicated. An
 e-mail another account already uses is left off the new account (e-mail addresses log in, so they are unique);
 the result counts those members so that the page can say who cannot reset a password yet. When a member's
-e-mail is changed on the edit form, their account follows (`account_follow_email`) unless the account has an
-address of its own.
+e-mail is changed on the edit form or by import, their account follows (`accounts_follow_emails`) unless the
+account has an address of its own.
 """
 
 from collections.abc import Iterable
@@ -107,49 +107,34 @@ def accounts_open(*, actor, members: Iterable[Member]) -> AccountsOpened:
     return result
 
 
-def account_follow_email(*, member: Member, old_email: str) -> bool:
-    """After a member's e-mail changed from `old_email`: give their account the new address, if the account had
-    none or the old one, and no other account uses it (so that a member whose account was opened without an
-    e-mail can reset a password once a secretary adds it). Saved with auditlog's signals (the caller's actor)."""
-    user = member.user if member.user_id else None
-    if user is None or user.email.strip().lower() not in ("", old_email.strip().lower()):
-        return False
-    new = member.email.strip()
-    if new and User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
-        return False
-    user.email = new
-    user.save(update_fields=["email"])
-    return True
-
-
-def accounts_follow_emails(*, actor, changed: list[tuple[Member, Member]]) -> int:
-    """The same for an import's (before, after) members, in bulk with audit entries: a fixed number of queries."""
-    changed = [(b, a) for b, a in changed if a.user_id and b.email.strip().lower() != a.email.strip().lower()]
+def accounts_follow_emails(*, actor, changed: list[tuple[Member, str]]) -> int:
+    """After members' e-mails changed ((member, old e-mail) pairs, from the edit form or an import): give each
+    one's account the new address if the account had none or the old one, and no other account uses it, so that
+    a member whose account was opened without an e-mail can reset a password once it is added. In bulk, with
+    audit entries: a fixed number of queries however many members."""
+    changed = [(m, old) for m, old in changed if m.user_id and old.strip().lower() != m.email.strip().lower()]
     if not changed:
         return 0
-    users = {u.pk: u for u in User.objects.filter(pk__in=[a.user_id for _b, a in changed])}
-    wanted = {a.email.strip().lower() for _b, a in changed if a.email.strip()}
-    taken = {
-        (email.lower(), pk)
-        for email, pk in User.objects.annotate(lower=Lower("email"))
-        .filter(lower__in=wanted)
-        .values_list("email", "pk")
-    }
+    users = {u.pk: u for u in User.objects.filter(pk__in=[m.user_id for m, _old in changed])}
+    wanted = {m.email.strip().lower() for m, _old in changed if m.email.strip()}
+    taken = set(
+        User.objects.annotate(lower=Lower("email")).filter(lower__in=wanted).values_list("lower", "pk")
+    )
     updated: list[tuple[User, User]] = []
     seen: set[str] = set()
-    for before, after in changed:
-        user = users.get(after.user_id)
-        if user is None or user.email.strip().lower() not in ("", before.email.strip().lower()):
+    names = [f.attname for f in User._meta.concrete_fields]
+    for member, old in changed:
+        user = users.get(member.user_id)
+        if user is None or user.email.strip().lower() not in ("", old.strip().lower()):
             continue
-        new = after.email.strip()
+        new = member.email.strip()
         if new and (new.lower() in seen or any(e == new.lower() and pk != user.pk for e, pk in taken)):
             continue
         seen.add(new.lower())
-        names = [f.attname for f in User._meta.concrete_fields]
-        old_user = User.from_db(user._state.db, names, [getattr(user, n) for n in names])
+        before = User.from_db(user._state.db, names, [getattr(user, n) for n in names])
         user.email = new
-        updated.append((old_user, user))
+        updated.append((before, user))
     if updated:
-        User.objects.bulk_update([u for _o, u in updated], ["email"], batch_size=1000)
+        User.objects.bulk_update([u for _b, u in updated], ["email"], batch_size=1000)
         log_bulk(actor=actor, updated=updated)
     return len(updated)

@@ -72,9 +72,9 @@ def member_create(*, actor, data: dict[str, Any]) -> Member:
     with set_actor(actor), transaction.atomic():
         member.save()
         if member.email != old_email:
-            from .accounts import account_follow_email
+            from .accounts import accounts_follow_emails
 
-            account_follow_email(member=member, old_email=old_email)
+            accounts_follow_emails(actor=actor, changed=[(member, old_email)])
     return member
 
 
@@ -91,9 +91,9 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
     with set_actor(actor), transaction.atomic():
         member.save()
         if member.email != old_email:
-            from .accounts import account_follow_email
+            from .accounts import accounts_follow_emails
 
-            account_follow_email(member=member, old_email=old_email)
+            accounts_follow_emails(actor=actor, changed=[(member, old_email)])
     return member
 
 
@@ -161,7 +161,8 @@ def member_bulk_import(
     if "email" in changed_fields:
         from .accounts import accounts_follow_emails
 
-        accounts_follow_emails(actor=actor, changed=updated)  # their login accounts follow (members.accounts)
+        # Their login accounts follow (members.accounts).
+        accounts_follow_emails(actor=actor, changed=[(after, before.email) for before, after in updated])
     return {"created": len(created), "updated": len(updated)}
 
 

@@ -483,40 +483,58 @@ def read_download_token(token: str, *, user) -> dict:
     return data
 
 
-def export_prepare(*, user_id: int, kind: str, query: str, name: str) -> bool:
-    """Write an export into private storage under `name` for the user, with the rights they have now (a task
-    acting for a user checks them again when it runs), and tell them it is ready. A failure leaves a `.failed`
-    marker for the download page."""
+def deliver_prepared(*, user, name: str, filename: str, write) -> None:
+    """Save the file `write()` returns (an open handle) into private storage under `name` and tell `user` it is
+    ready to download as `filename`. A failure leaves the `.failed` marker the download page looks for. Used by
+    every export prepared by Celery (the lists here, the checklist matrix in responsibilities.exports)."""
     from django.core.files import File
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from members.models import User
     from members.notifications import notify
 
     storage = private_storage()
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    spec = KINDS.get(kind)
-    if user is None or spec is None or not permissions.can(user, "export"):
-        storage.save(name + ".failed", File(_empty()))
-        return False
     try:
-        handle = export_file(spec, user=user, params=QueryDict(query))
-        with handle:
+        with write() as handle:
             storage.save(name, File(handle, name=name))
     except Exception:
         storage.save(name + ".failed", File(_empty()))
         raise
-    token = download_token(user=user, name=name, filename=filename(spec.filename))
+    token = download_token(user=user, name=name, filename=filename)
     with translation.override("zh-hans"):
         notify(
             recipients=[user],
             kind="export_ready",
-            title=_("Your export is ready: %(file)s") % {"file": filename(spec.filename)},
+            title=_("Your export is ready: %(file)s") % {"file": filename},
             body=_("Download it within %(hours)s hours; then it is deleted.") % {"hours": _hours()},
             link=reverse("exports:download", args=[token]),
             dedupe_key=f"export:{name}",
         )
+
+
+def refuse_prepared(name: str) -> bool:
+    """The requester may no longer have this export: only the `.failed` marker is written."""
+    from django.core.files import File
+
+    private_storage().save(name + ".failed", File(_empty()))
+    return False
+
+
+def export_prepare(*, user_id: int, kind: str, query: str, name: str) -> bool:
+    """Write an export into private storage under `name` for the user, with the rights they have now (a task
+    acting for a user checks them again when it runs), and tell them it is ready."""
+    from members.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    spec = KINDS.get(kind)
+    if user is None or spec is None or not permissions.can(user, "export"):
+        return refuse_prepared(name)
+    deliver_prepared(
+        user=user,
+        name=name,
+        filename=filename(spec.filename),
+        write=lambda: export_file(spec, user=user, params=QueryDict(query)),
+    )
     return True
 
 

@@ -47,47 +47,30 @@ def matrix_sheets(matrix) -> list:
 
 
 def matrix_export_prepare(*, user_id: int, organization_id: int, name: str) -> bool:
-    """Write an organisation's whole matrix into private storage under `name` for the user, with the rights they
-    have now, and tell them it is ready; a failure leaves the `.failed` marker the download page looks for."""
-    from django.core.files import File
-    from django.urls import reverse
+    """Write an organisation's whole matrix for the user, with the rights they have now, and tell them it is
+    ready (reports.exports.deliver_prepared)."""
     from django.utils import translation
-    from django.utils.translation import gettext as _
 
     from members import permissions
     from members.models import User
-    from members.notifications import notify
     from reports import exports
     from reports.xlsx import xlsx_file
 
     from . import selectors
 
-    storage = exports.private_storage()
     user = User.objects.filter(pk=user_id, is_active=True).first()
     organization = None
     if user is not None and permissions.can(user, "export") and permissions.can(user, "view_checklists"):
         organization = permissions.organizations_for(user).filter(pk=organization_id).first()
     if organization is None:
-        storage.save(name + ".failed", File(exports._empty()))
-        return False
-    filename = f"{matrix_filename(organization)}.xlsx"
-    try:
+        return exports.refuse_prepared(name)
+
+    def write():
         matrix = selectors.organization_matrix(user=user, organization=organization, everything=True)
         with translation.override("zh-hans"):
-            handle = xlsx_file(matrix_sheets(matrix))
-        with handle:
-            storage.save(name, File(handle, name=name))
-    except Exception:
-        storage.save(name + ".failed", File(exports._empty()))
-        raise
-    token = exports.download_token(user=user, name=name, filename=filename)
-    with translation.override("zh-hans"):
-        notify(
-            recipients=[user],
-            kind="export_ready",
-            title=_("Your export is ready: %(file)s") % {"file": filename},
-            body=_("Download it within %(hours)s hours; then it is deleted.") % {"hours": exports._hours()},
-            link=reverse("exports:download", args=[token]),
-            dedupe_key=f"export:{name}",
-        )
+            return xlsx_file(matrix_sheets(matrix))
+
+    exports.deliver_prepared(
+        user=user, name=name, filename=f"{matrix_filename(organization)}.xlsx", write=write
+    )
     return True

@@ -232,9 +232,10 @@ def care_visit_record(*, actor, member: Member, data: dict[str, Any]) -> CareVis
 
 
 # --- Correcting a record (a wrong date, a typo) ---------------------------------------------------------------
-# Records whose correction changes nothing else: conversion decisions (which change the member's standing),
-# dues, evaluations and disposals (which have a second step) and what members reported themselves are not
-# corrected here. The audit trail keeps what a record said before (Art. 9: records are kept, nothing is lost).
+# Records whose correction changes nothing else: contacts (A1.2, A2.2), care visits (Art. 7, A1.6, A2.4) and role
+# activities (A1.5). Conversion decisions (A1.3, they change the member's standing), dues, evaluations (A2.5) and
+# disposals (A1.7, A2.6), which have a second step, and what members reported themselves (Annex 3) are not
+# corrected here. The audit trail keeps what a record said before: nothing written is lost.
 
 CORRECTABLE = {
     "contact": (ContactLog, CONTACT_FIELDS, "contacted_on", gettext_lazy("The contact date"), _check_contact),
